@@ -1,0 +1,12 @@
+/**
+ * Wire protocol version between agent and server. Bump only for a breaking change; additive
+ * changes (new optional keys, new message types both sides may ignore) stay inside a version.
+ *
+ * History:
+ * - 1 (2026-11-26): envelope { v, id, type, ts, payload }; agent.hello / server.welcome,
+ *   inventory.report (full or delta by content hash), heartbeat, ack, error.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Oldest agent protocol version this build still serves. */
+export const MIN_PROTOCOL_VERSION = 1;
