@@ -51,6 +51,11 @@ export const ERROR_CODES = [
   'E_JOB_WRONG_DEVICE',
   'E_JOB_BAD_SIGNATURE',
   'E_JOB_INTERRUPTED',
+  // deployments
+  'E_ILLEGAL_TRANSITION',
+  'E_JOB_OUTSIDE_WINDOW',
+  // vulnerability feeds
+  'E_FEED_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

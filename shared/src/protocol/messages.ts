@@ -6,6 +6,7 @@ import { Inventory, ManagerStatus, PackageDelta } from '../domain/inventory.js';
 import { AvailableUpdate } from '../domain/package.js';
 import { RebootState } from '../domain/reboot.js';
 import { envelope, FrameId } from './envelope.js';
+import { AgentRebooted, JobAccepted, JobCancel, JobOffer, JobProgress, JobResult } from './jobs.js';
 
 const Capabilities = z.array(z.string().max(64)).max(64);
 const Hash = z.string().regex(/^[a-f0-9]{64}$/, 'expected a lowercase hex SHA-256');
@@ -80,11 +81,21 @@ export const ErrorFrame = envelope(
 );
 
 /** Frames an agent may send. */
-export const AgentMessage = z.discriminatedUnion('type', [AgentHello, InventoryReport, Heartbeat, Ack, ErrorFrame]);
+export const AgentMessage = z.discriminatedUnion('type', [
+  AgentHello,
+  InventoryReport,
+  Heartbeat,
+  Ack,
+  ErrorFrame,
+  JobAccepted,
+  JobProgress,
+  JobResult,
+  AgentRebooted,
+]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
 /** Frames a server may send. */
-export const ServerMessage = z.discriminatedUnion('type', [ServerWelcome, Ack, ErrorFrame]);
+export const ServerMessage = z.discriminatedUnion('type', [ServerWelcome, Ack, ErrorFrame, JobOffer, JobCancel]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 export type AgentHello = z.infer<typeof AgentHello>;

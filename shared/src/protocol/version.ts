@@ -5,6 +5,11 @@
  * History:
  * - 1 (2026-11-26): envelope { v, id, type, ts, payload }; agent.hello / server.welcome,
  *   inventory.report (full or delta by content hash), heartbeat, ack, error.
+ * - 1 (additive, 2026-11-27): job.offer and job.cancel (server → agent; typed actions apply /
+ *   rollback / rescan / reboot / plan, device-bound, notBefore / expiresAt, maintenance window +
+ *   deadline, optional keyId + signature over `jobSigningBytes`); job.accepted, job.progress,
+ *   job.result (acked by `ack`, repeated until then) and agent.rebooted (agent → server). Servers
+ *   send jobs only to agents whose hello lists the `jobs` capability.
  */
 export const PROTOCOL_VERSION = 1;
 

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { DeviceId, JobId, JobResultPayload, ManagerPlan } from '../protocol/jobs.js';
+import { DeploymentSpec, GateName, WaveGates, WaveSelector } from './deployments.js';
+
+/** What the deployment API returns; the console and the CLI render these. */
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+/** Deployment lifecycle; the transition table lives in server/src/domain/deployments. */
+export const DEPLOYMENT_STATES = [
+  'draft',
+  'awaiting_approval',
+  'scheduled',
+  'running',
+  'paused',
+  'halted',
+  'completed',
+  'aborted',
+] as const;
+export const DeploymentState = z.enum(DEPLOYMENT_STATES);
+export type DeploymentState = z.infer<typeof DeploymentState>;
+
+/** One device's job in a deployment. */
+export const DEVICE_JOB_STATES = [
+  'pending',
+  'offered',
+  'accepted',
+  'running',
+  'succeeded',
+  'failed',
+  'skipped',
+  'rolled_back',
+  'timed_out',
+  'interrupted',
+] as const;
+export const DeviceJobState = z.enum(DEVICE_JOB_STATES);
+export type DeviceJobState = z.infer<typeof DeviceJobState>;
+
+export const WAVE_STATES = ['pending', 'running', 'passed', 'halted', 'aborted'] as const;
+export const WaveState = z.enum(WAVE_STATES);
+export type WaveState = z.infer<typeof WaveState>;
+
+export const GateCheck = z.object({
+  gate: GateName,
+  /** `off`: not configured; `skipped`: waived by an operator. */
+  status: z.enum(['pass', 'wait', 'breach', 'skipped', 'off']),
+  detail: z.string().max(LIMITS.message),
+  until: Timestamp.optional(),
+});
+export type GateCheck = z.infer<typeof GateCheck>;
+
+export const GateVerdictView = z.object({
+  verdict: z.enum(['pass', 'wait', 'breach']),
+  reason: z.string().max(LIMITS.message),
+  until: Timestamp.optional(),
+  checks: z.array(GateCheck).max(16),
+  evaluatedAt: Timestamp,
+});
+export type GateVerdictView = z.infer<typeof GateVerdictView>;
+
+const StateCounts = z.record(DeviceJobState, z.number().int().nonnegative());
+
+export const WaveView = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string().max(64),
+  state: WaveState,
+  select: WaveSelector,
+  gates: WaveGates,
+  deviceCount: z.number().int().nonnegative(),
+  counts: StateCounts,
+  startedAt: Timestamp.optional(),
+  finishedAt: Timestamp.optional(),
+  gate: GateVerdictView.optional(),
+  skippedGates: z.array(GateName).max(8),
+});
+export type WaveView = z.infer<typeof WaveView>;
+
+export const DeploymentSummary = z.object({
+  id: z.string().max(LIMITS.id),
+  name: z.string().max(128),
+  state: DeploymentState,
+  /** Index of the running (or halted / paused) wave; null before start and after the end. */
+  currentWave: z.number().int().nonnegative().nullable(),
+  waveCount: z.number().int().nonnegative(),
+  targetCount: z.number().int().nonnegative(),
+  counts: StateCounts,
+  createdBy: z.string().max(LIMITS.shortText),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  /** Why the deployment halted (gate breach with its numbers, or the operator's reason). */
+  haltReason: z.string().max(LIMITS.message).optional(),
+});
+export type DeploymentSummary = z.infer<typeof DeploymentSummary>;
+
+export const DeploymentView = DeploymentSummary.extend({
+  spec: DeploymentSpec,
+  approval: z
+    .object({
+      approvedBy: z.string().max(LIMITS.shortText),
+      approvedAt: Timestamp,
+      comment: z.string().max(1024).optional(),
+      changeRecord: z.string().max(LIMITS.shortText).optional(),
+    })
+    .optional(),
+  startedAt: Timestamp.optional(),
+  finishedAt: Timestamp.optional(),
+  /** Targets that no wave selects (waves cover less than 100% and there is no `rest` wave). */
+  unassignedCount: z.number().int().nonnegative(),
+  waves: z.array(WaveView).max(20),
+});
+export type DeploymentView = z.infer<typeof DeploymentView>;
+
+export const DeploymentList = z.object({
+  items: z.array(DeploymentSummary),
+  total: z.number().int().nonnegative(),
+  limit: z.number().int().positive(),
+  offset: z.number().int().nonnegative(),
+});
+export type DeploymentList = z.infer<typeof DeploymentList>;
+
+export const DeviceJobView = z.object({
+  jobId: JobId,
+  deploymentId: z.string().max(LIMITS.id),
+  deviceId: DeviceId,
+  hostname: z.string().max(LIMITS.hostname).optional(),
+  wave: z.number().int().nonnegative(),
+  kind: z.enum(['apply', 'rollback', 'rescan', 'reboot', 'plan']),
+  state: DeviceJobState,
+  /** Times the job was (re)offered. */
+  attempts: z.number().int().nonnegative(),
+  holdUntil: Timestamp.optional(),
+  offeredAt: Timestamp.optional(),
+  acceptedAt: Timestamp.optional(),
+  startedAt: Timestamp.optional(),
+  finishedAt: Timestamp.optional(),
+  rebootedAt: Timestamp.optional(),
+  checkedInAt: Timestamp.optional(),
+  errorCode: z.enum(ERROR_CODES).optional(),
+  message: z.string().max(LIMITS.message).optional(),
+  result: JobResultPayload.optional(),
+  updatedAt: Timestamp,
+});
+export type DeviceJobView = z.infer<typeof DeviceJobView>;
+
+/** Dry run of one device: what its package managers say they would change. */
+export const DevicePlanView = z.object({
+  deviceId: DeviceId,
+  hostname: z.string().max(LIMITS.hostname).optional(),
+  wave: z.number().int().nonnegative().nullable(),
+  status: z.enum(['pending', 'ready', 'failed', 'unreachable']),
+  plans: z.array(ManagerPlan).max(32),
+  errorCode: z.enum(ERROR_CODES).optional(),
+  message: z.string().max(LIMITS.message).optional(),
+});
+export type DevicePlanView = z.infer<typeof DevicePlanView>;
+
+export const DeploymentPlanView = z.object({
+  deploymentId: z.string().max(LIMITS.id),
+  requestedAt: Timestamp,
+  devices: z.array(DevicePlanView),
+  summary: z.object({
+    devices: z.number().int().nonnegative(),
+    ready: z.number().int().nonnegative(),
+    withChanges: z.number().int().nonnegative(),
+    withUnresolved: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    pending: z.number().int().nonnegative(),
+  }),
+});
+export type DeploymentPlanView = z.infer<typeof DeploymentPlanView>;
