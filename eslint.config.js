@@ -52,4 +52,9 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'scripts/**/*.ts', '**/*.test.ts', 'installers/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [sqlite] }] },
   },
+  {
+    // SQLite storage tests open the file directly, as an attacker or a second process would.
+    files: ['server/src/storage/sqlite/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [execa] }] },
+  },
 );

@@ -1,0 +1,65 @@
+import { ApiError } from './api-client.js';
+import type { ServerCommandHooks } from './commands/server.js';
+import type { Io } from './output.js';
+import { processIo } from './output.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError } from './usage-error.js';
+import { SERVER_VERSION } from '../version.js';
+
+export const HELP = `patchwave ${SERVER_VERSION} — operator CLI of the patchwave patch management server
+
+  patchwave server start|admin-token      run the server / recover an admin token
+  patchwave login --server URL --token T  remember where and as whom to connect
+  patchwave logout
+  patchwave token create|list|revoke      enrollment tokens
+  patchwave devices list|show|update      enrolled devices
+  patchwave audit verify|export           the hash-chained audit log
+
+Commands that talk to a server take --server URL (or PATCHWAVE_SERVER_URL) and --token TOKEN
+(or PATCHWAVE_API_TOKEN), else use the "patchwave login" file; --json prints JSON for scripts.
+Exit codes: 0 ok, 1 the operation failed, 2 bad usage or configuration.
+`;
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(argv: string[], io: Io = processIo, hooks: ServerCommandHooks = {}): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      // Commands load lazily: a REST command need not load the server (fastify, SQLite).
+      case 'server':
+        return await (await import('./commands/server.js')).serverCommand(rest, io, hooks);
+      case 'token':
+        return await (await import('./commands/token.js')).tokenCommand(rest, io);
+      case 'devices':
+        return await (await import('./commands/devices.js')).devicesCommand(rest, io);
+      case 'audit':
+        return await (await import('./commands/audit.js')).auditCommand(rest, io);
+      case 'login':
+        return await (await import('./commands/login.js')).loginCommand(rest, io);
+      case 'logout':
+        return await (await import('./commands/login.js')).logoutCommand(rest, io);
+      case '--version':
+      case 'version':
+        io.out(`${SERVER_VERSION}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? EXIT_USAGE : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; run "patchwave help"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`patchwave: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof ApiError) {
+      io.err(`patchwave: ${err.message}\n`);
+      return EXIT_FAILED;
+    }
+    io.err(`patchwave: ${(err as Error).message}\n`);
+    return EXIT_FAILED;
+  }
+}

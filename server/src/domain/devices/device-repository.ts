@@ -1,0 +1,35 @@
+import type { Page, SortOrder } from '../paging.js';
+import type { Criticality, Device, NewDevice } from './device.js';
+
+export const DEVICE_SORT_KEYS = ['hostname', 'lastSeenAt', 'enrolledAt', 'criticality'] as const;
+export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
+
+export interface DeviceQuery {
+  /** Case-insensitive substring of the hostname. */
+  name?: string;
+  /** Matches the OS platform (`linux`), os-release id (`debian`) or distro name, case-insensitively. */
+  os?: string;
+  /** Devices carrying this tag. */
+  tag?: string;
+  sort: DeviceSortKey;
+  order: SortOrder;
+  limit: number;
+  offset: number;
+}
+
+export interface DevicePatch {
+  tags?: string[];
+  criticality?: Criticality;
+}
+
+/** Devices and their identity. Inventory content lives in the inventory repository. */
+export interface DeviceRepository {
+  insert(device: NewDevice): Promise<Device>;
+  get(id: string): Promise<Device | null>;
+  findByCredentialHash(credentialHash: string): Promise<Device | null>;
+  list(query: DeviceQuery): Promise<Page<Device>>;
+  /** Applies the patch and returns the device after it; null when there is no such device. */
+  update(id: string, patch: DevicePatch): Promise<Device | null>;
+  /** Records that the device was heard from (and with which agent version, when it says). */
+  touch(id: string, at: Date, agentVersion?: string): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import type { DeviceFacts, ManagerStatus, OsPlatform, RebootState } from '@patchwave/shared';
+
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+
+/** Tags label devices for targeting (`env=prod`, `internet-facing`, `web`). */
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=/@+-]{0,63}$/;
+export const MAX_TAGS = 64;
+
+export interface DeviceOs {
+  platform: OsPlatform;
+  /** os-release ID (`debian`, `ubuntu`, `rocky`), empty when the host has none. */
+  id: string;
+  distro: string;
+  release: string;
+}
+
+export interface InventoryCounts {
+  packages: number;
+  updates: number;
+  securityUpdates: number;
+}
+
+export interface Device {
+  id: string;
+  hostname: string;
+  facts: DeviceFacts;
+  os: DeviceOs;
+  arch: string;
+  agentVersion: string;
+  criticality: Criticality;
+  tags: string[];
+  enrollmentTokenId: string | null;
+  enrolledAt: Date;
+  lastSeenAt: Date;
+  /** Null until the first inventory arrives. */
+  inventoryHash: string | null;
+  inventoryAt: Date | null;
+  reboot: RebootState | null;
+  managers: ManagerStatus[];
+  counts: InventoryCounts;
+}
+
+/** A device as the enrollment creates it: no inventory yet. */
+export interface NewDevice {
+  id: string;
+  hostname: string;
+  facts: DeviceFacts;
+  agentVersion: string;
+  credentialHash: string;
+  enrollmentTokenId: string | null;
+  tags: string[];
+  criticality: Criticality;
+  enrolledAt: Date;
+}
+
+export function deviceOs(facts: DeviceFacts): DeviceOs {
+  return {
+    platform: facts.os.platform,
+    id: facts.os.id ?? '',
+    distro: facts.os.distro,
+    release: facts.os.release,
+  };
+}
+
+/** Sorted, de-duplicated tags; throws nothing: callers validate with TAG_PATTERN first. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags)].sort();
+}

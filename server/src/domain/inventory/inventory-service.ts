@@ -1,0 +1,117 @@
+import type { AvailableUpdate, ErrorCode, Inventory, InventoryReport } from '@patchwave/shared';
+import { applyPackageDelta, PatchwaveError } from '@patchwave/shared';
+import type { Clock } from '../clock.js';
+import type { InventoryCounts } from '../devices/device.js';
+import type { Page, PageRequest } from '../paging.js';
+import type { Store } from '../store.js';
+import { inventoryHash } from './inventory-hash.js';
+import type { HistoryEntry, HistoryQuery, InventoryReportEntry, PackageQuery, UpdateQuery } from './inventory-repository.js';
+import type { InventoryDiff, StoredPackage } from './package-change.js';
+import { diffInventory } from './package-change.js';
+
+export type ReportOutcome =
+  | { ok: true; report: InventoryReportEntry }
+  | { ok: false; code: ErrorCode; message: string };
+
+type ReportPayload = InventoryReport['payload'];
+
+function countsOf(packages: number, updates: readonly AvailableUpdate[]): InventoryCounts {
+  return { packages, updates: updates.length, securityUpdates: updates.filter((u) => u.security === true).length };
+}
+
+function toInventory(stored: readonly StoredPackage[]): Inventory['packages'] {
+  return stored.map(({ since: _since, ...pkg }) => pkg);
+}
+
+/** Accepts inventory reports from agents and serves what they stored. */
+export class InventoryService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The inventory hash the server holds for the device (null before the first report). */
+  async storedHash(deviceId: string): Promise<string | null> {
+    const device = await this.store.devices.get(deviceId);
+    if (!device) throw new PatchwaveError('E_NOT_FOUND', `device ${deviceId} not found`);
+    return device.inventoryHash;
+  }
+
+  /**
+   * Stores a full report, or applies a delta when its base is what the server holds. The stated
+   * hash must match the content (for a delta: the content after applying it), so both sides keep
+   * agreeing on what a hash means; otherwise nothing is stored and the agent sends a full report.
+   */
+  async report(deviceId: string, payload: ReportPayload): Promise<ReportOutcome> {
+    const receivedAt = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const device = await tx.devices.get(deviceId);
+      if (!device) return { ok: false, code: 'E_NOT_FOUND', message: `device ${deviceId} not found` };
+      const stored = await tx.inventory.listInstalled(deviceId);
+      let inventory: Inventory;
+      if (payload.kind === 'full') {
+        inventory = payload.inventory;
+      } else {
+        if (device.inventoryHash === null || payload.baseHash !== device.inventoryHash) {
+          return {
+            ok: false,
+            code: 'E_INVENTORY_BASE_MISMATCH',
+            message: `delta base ${payload.baseHash} does not match the stored inventory ${device.inventoryHash ?? '(none)'}; send a full report`,
+          };
+        }
+        inventory = {
+          collectedAt: payload.collectedAt,
+          facts: payload.facts,
+          managers: payload.managers,
+          packages: applyPackageDelta(toInventory(stored), payload.packages),
+          updates: payload.updates,
+          reboot: payload.reboot,
+        };
+      }
+      const computed = inventoryHash(inventory);
+      if (computed !== payload.hash) {
+        return payload.kind === 'delta'
+          ? { ok: false, code: 'E_INVENTORY_BASE_MISMATCH', message: `delta applied to the stored inventory hashes to ${computed}, not ${payload.hash}; send a full report` }
+          : { ok: false, code: 'E_BAD_FRAME', message: `inventory hash ${payload.hash} does not match its content (sha256 of inventoryHashInput is ${computed})` };
+      }
+      const diff: InventoryDiff = diffInventory(stored, inventory.packages, receivedAt);
+      // The first inventory is the baseline: it records what is there, not what changed.
+      const changes = device.inventoryHash === null && stored.length === 0 ? [] : diff.changes;
+      const report = await tx.inventory.apply({
+        deviceId,
+        receivedAt,
+        report: { kind: payload.kind, hash: payload.hash, baseHash: payload.kind === 'delta' ? payload.baseHash : null, collectedAt: inventory.collectedAt },
+        facts: inventory.facts,
+        managers: inventory.managers,
+        reboot: inventory.reboot,
+        upsert: diff.upsert,
+        remove: diff.remove,
+        updates: inventory.updates,
+        changes,
+        counts: countsOf(inventory.packages.length, inventory.updates),
+      });
+      return { ok: true, report };
+    });
+  }
+
+  listPackages(deviceId: string, query: PackageQuery): Promise<Page<StoredPackage>> {
+    return this.withDevice(deviceId, () => this.store.inventory.listPackages(deviceId, query));
+  }
+
+  listUpdates(deviceId: string, query: UpdateQuery): Promise<Page<AvailableUpdate>> {
+    return this.withDevice(deviceId, () => this.store.inventory.listUpdates(deviceId, query));
+  }
+
+  listHistory(deviceId: string, query: HistoryQuery): Promise<Page<HistoryEntry>> {
+    return this.withDevice(deviceId, () => this.store.inventory.listHistory(deviceId, query));
+  }
+
+  listReports(deviceId: string, query: PageRequest): Promise<Page<InventoryReportEntry>> {
+    return this.withDevice(deviceId, () => this.store.inventory.listReports(deviceId, query));
+  }
+
+  private async withDevice<T>(deviceId: string, read: () => Promise<T>): Promise<T> {
+    if (!(await this.store.devices.get(deviceId))) throw new PatchwaveError('E_NOT_FOUND', `device ${deviceId} not found`);
+    return read();
+  }
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { sampleFacts, sampleNewDevice } from '../../testing/facts.js';
+import type { OpenStore } from './harness.js';
+import { useFreshStore } from './harness.js';
+
+const page = { sort: 'hostname', order: 'asc', limit: 50, offset: 0 } as const;
+
+export function deviceRepositoryContract(implementation: string, open: OpenStore): void {
+  describe(`DeviceRepository contract (${implementation})`, () => {
+    const ctx = useFreshStore(open);
+
+    it('inserts a device and reads it back by id and by credential hash', async () => {
+      const input = sampleNewDevice({ tags: ['web', 'env=prod'], criticality: 'high' });
+      const created = await ctx.store.devices.insert(input);
+      expect(created).toMatchObject({ id: input.id, hostname: input.hostname, criticality: 'high', inventoryHash: null, counts: { packages: 0, updates: 0, securityUpdates: 0 } });
+      expect(created.tags.sort()).toEqual(['env=prod', 'web']);
+      const byId = await ctx.store.devices.get(input.id);
+      expect(byId?.facts).toEqual(input.facts);
+      expect(byId?.os).toEqual({ platform: 'linux', id: 'debian', distro: 'Debian GNU/Linux', release: '12' });
+      expect(byId?.enrolledAt.toISOString()).toBe(input.enrolledAt.toISOString());
+      expect((await ctx.store.devices.findByCredentialHash(input.credentialHash))?.id).toBe(input.id);
+      expect(await ctx.store.devices.findByCredentialHash('0'.repeat(64))).toBeNull();
+      expect(await ctx.store.devices.get('no-such-device')).toBeNull();
+    });
+
+    it('refuses a second device with the same credential hash', async () => {
+      const first = sampleNewDevice();
+      await ctx.store.devices.insert(first);
+      await expect(ctx.store.devices.insert(sampleNewDevice({ credentialHash: first.credentialHash }))).rejects.toThrow();
+    });
+
+    it('filters by name substring, OS and tag, counts the total and pages', async () => {
+      await ctx.store.devices.insert(sampleNewDevice({ hostname: 'web-01', tags: ['web'] }));
+      await ctx.store.devices.insert(sampleNewDevice({ hostname: 'WEB-02', tags: ['web', 'canary'] }));
+      await ctx.store.devices.insert(sampleNewDevice({ hostname: 'db-01', tags: ['db'] }));
+      await ctx.store.devices.insert(
+        sampleNewDevice({
+          hostname: 'mac-01',
+          facts: sampleFacts({ hostname: 'mac-01', os: { platform: 'darwin', distro: 'macOS', release: '14.5', kernel: '23.5.0', arch: 'arm64' } }),
+        }),
+      );
+      const web = await ctx.store.devices.list({ ...page, name: 'web' });
+      expect(web.total).toBe(2);
+      expect(web.items.map((d) => d.hostname)).toEqual(['web-01', 'WEB-02']);
+      expect((await ctx.store.devices.list({ ...page, os: 'darwin' })).items.map((d) => d.hostname)).toEqual(['mac-01']);
+      expect((await ctx.store.devices.list({ ...page, os: 'Debian' })).total).toBe(3);
+      expect((await ctx.store.devices.list({ ...page, os: 'macos' })).total).toBe(1);
+      expect((await ctx.store.devices.list({ ...page, tag: 'canary' })).items.map((d) => d.hostname)).toEqual(['WEB-02']);
+      const second = await ctx.store.devices.list({ ...page, limit: 2, offset: 2 });
+      expect(second).toMatchObject({ total: 4, limit: 2, offset: 2 });
+      expect(second.items.map((d) => d.hostname)).toEqual(['web-01', 'WEB-02']);
+      const desc = await ctx.store.devices.list({ ...page, order: 'desc' });
+      expect(desc.items[0]?.hostname).toBe('WEB-02');
+    });
+
+    it('treats LIKE wildcards in the name filter literally', async () => {
+      await ctx.store.devices.insert(sampleNewDevice({ hostname: 'a_b%c' }));
+      await ctx.store.devices.insert(sampleNewDevice({ hostname: 'axbyc' }));
+      expect((await ctx.store.devices.list({ ...page, name: '_b%' })).items.map((d) => d.hostname)).toEqual(['a_b%c']);
+    });
+
+    it('sorts by criticality and last seen', async () => {
+      const low = await ctx.store.devices.insert(sampleNewDevice({ criticality: 'low' }));
+      const critical = await ctx.store.devices.insert(sampleNewDevice({ criticality: 'critical' }));
+      const high = await ctx.store.devices.insert(sampleNewDevice({ criticality: 'high' }));
+      const byCriticality = await ctx.store.devices.list({ ...page, sort: 'criticality', order: 'desc' });
+      expect(byCriticality.items.map((d) => d.id)).toEqual([critical.id, high.id, low.id]);
+      await ctx.store.devices.touch(low.id, new Date('2026-03-01T00:00:00Z'));
+      const bySeen = await ctx.store.devices.list({ ...page, sort: 'lastSeenAt', order: 'desc' });
+      expect(bySeen.items[0]?.id).toBe(low.id);
+    });
+
+    it('updates tags and criticality and returns null for an unknown device', async () => {
+      const device = await ctx.store.devices.insert(sampleNewDevice({ tags: ['old'] }));
+      const updated = await ctx.store.devices.update(device.id, { tags: ['a', 'b'], criticality: 'critical' });
+      expect(updated?.tags).toEqual(['a', 'b']);
+      expect(updated?.criticality).toBe('critical');
+      expect((await ctx.store.devices.update(device.id, { criticality: 'low' }))?.tags).toEqual(['a', 'b']);
+      expect(await ctx.store.devices.update('missing', { tags: [] })).toBeNull();
+      expect((await ctx.store.devices.list({ ...page, tag: 'old' })).total).toBe(0);
+    });
+
+    it('touch records last seen and the agent version', async () => {
+      const device = await ctx.store.devices.insert(sampleNewDevice());
+      await ctx.store.devices.touch(device.id, new Date('2026-02-02T10:00:00.000Z'), '0.2.0');
+      const after = await ctx.store.devices.get(device.id);
+      expect(after?.lastSeenAt.toISOString()).toBe('2026-02-02T10:00:00.000Z');
+      expect(after?.agentVersion).toBe('0.2.0');
+      await ctx.store.devices.touch(device.id, new Date('2026-02-02T11:00:00.000Z'));
+      expect((await ctx.store.devices.get(device.id))?.agentVersion).toBe('0.2.0');
+    });
+
+    it('stores names full of quotes, semicolons, comment markers and unicode intact', async () => {
+      const hostname = `x'; DROP TABLE devices; -- "ü名前" \\ 🚀`;
+      const tag = `it's;--"x"`;
+      const device = await ctx.store.devices.insert(sampleNewDevice({ hostname, facts: sampleFacts({ hostname }), tags: [tag] }));
+      const back = await ctx.store.devices.get(device.id);
+      expect(back?.hostname).toBe(hostname);
+      expect(back?.facts.hostname).toBe(hostname);
+      expect(back?.tags).toEqual([tag]);
+      expect((await ctx.store.devices.list({ ...page, name: `'; DROP` })).items.map((d) => d.hostname)).toEqual([hostname]);
+      expect((await ctx.store.devices.list({ ...page, tag })).total).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { AGENT_WS_PATH, LIMITS } from '@patchwave/shared';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AgentConnectionOptions } from './agent-connection.js';
+import { AgentConnection } from './agent-connection.js';
+
+export const CLOSE_GOING_AWAY = 1001;
+
+/** Options of @fastify/websocket for the agent gateway: frame size limit and 1001 on shutdown. */
+export function websocketPluginOptions(app: FastifyInstance) {
+  return {
+    options: { maxPayload: LIMITS.maxFrameBytes },
+    preClose: (done: () => void) => {
+      app.agents.closeAll(CLOSE_GOING_AWAY, 'server shutting down');
+      app.websocketServer.close(() => done());
+    },
+  };
+}
+
+/**
+ * `GET /api/v1/agent`: the agent's credential is checked by the access hook before the upgrade
+ * (401, nothing created); the upgraded socket becomes an AgentConnection in the registry.
+ */
+export async function agentGateway(app: FastifyInstance, options: AgentConnectionOptions): Promise<void> {
+  // A refused upgrade (401) leaves a raw socket that Node no longer manages as HTTP: end it, so
+  // that a client holding it open cannot keep the server from shutting down.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.headers.upgrade && reply.statusCode !== 101) request.raw.socket?.end();
+  });
+  app.get(
+    AGENT_WS_PATH,
+    {
+      websocket: true,
+      config: { access: 'agent' },
+      schema: { tags: ['agents'], summary: 'Agent WebSocket (Authorization: Bearer <agent credential>)', hide: true },
+    },
+    (socket, request) => {
+      const device = request.device;
+      if (!device) {
+        socket.close(1008, 'not authenticated');
+        return;
+      }
+      const log = (request.log as Logger).child({ deviceId: device.id });
+      if (app.agents.isClosing) {
+        socket.close(CLOSE_GOING_AWAY, 'server shutting down');
+        return;
+      }
+      const connection = new AgentConnection(device.id, socket, app.services, app.metrics, log, options);
+      connection.start((code) => {
+        app.agents.remove(connection);
+        app.metrics.agentConnections.set(app.agents.size);
+        app.metrics.agentDisconnects.inc({ code: String(code) });
+        log.info({ code, badFrames: connection.badFrameCount }, 'agent disconnected');
+      });
+      const replaced = app.agents.add(connection);
+      app.metrics.agentConnections.set(app.agents.size);
+      log.info({ remoteAddress: request.ip, replaced: replaced !== null }, 'agent connected');
+    },
+  );
+}
