@@ -14,6 +14,11 @@ export interface CommandSpec {
   statusFd?: boolean;
   /** Exit codes that count as success (default [0]); other codes raise CommandError. */
   okExitCodes?: readonly number[];
+  /**
+   * Run as this POSIX user instead of the agent's own (Homebrew refuses to run as root). Only a
+   * root agent can switch; supplementary groups are dropped. Set HOME/USER in `env` to match.
+   */
+  runAs?: { uid: number; gid: number };
 }
 
 export interface CommandResult {

@@ -37,8 +37,10 @@ export class ExecaCommandRunner implements CommandRunner {
         stripFinalNewline: false,
         maxBuffer: 256 * 1024 * 1024,
         ...(spec.cwd ? { cwd: spec.cwd } : {}),
-        ...(spec.input !== undefined ? { input: spec.input } : { stdin: 'ignore' as const }),
-        stdio: spec.statusFd ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+        ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
+        // execa refuses `stdin` together with `stdio`: stdin is the first stdio entry instead.
+        ...(spec.input !== undefined ? { input: spec.input } : {}),
+        stdio: [spec.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(spec.statusFd ? ['pipe' as const] : [])],
       });
       const stdout = text(result.stdout);
       const stderr = text(result.stderr);

@@ -12,6 +12,8 @@ export interface Replay {
   notFound?: boolean;
   /** Simulate a timeout. */
   timedOut?: boolean;
+  /** Serve this answer once, then let later replays match (the same command before and after a change). */
+  once?: boolean;
 }
 
 /**
@@ -22,19 +24,23 @@ export interface Replay {
 export class ReplayCommandRunner implements CommandRunner {
   readonly calls: CommandSpec[] = [];
 
+  private readonly used = new Set<Replay>();
+
   constructor(private readonly replays: readonly Replay[]) {}
 
   async run(spec: CommandSpec): Promise<CommandResult> {
     this.calls.push(spec);
     const line = [spec.command, ...spec.args].join(' ');
     const replay = this.replays.find((r) =>
-      r.match instanceof RegExp
+      !this.used.has(r) &&
+      (r.match instanceof RegExp
         ? r.match.test(line)
         : r.match.command === spec.command &&
           r.match.args.length === spec.args.length &&
-          r.match.args.every((a, i) => a === spec.args[i]),
+          r.match.args.every((a, i) => a === spec.args[i])),
     );
     if (!replay) throw new Error(`ReplayCommandRunner: no captured output for: ${line}`);
+    if (replay.once) this.used.add(replay);
     const exitCode = replay.exitCode ?? 0;
     const out = { stdout: replay.stdout ?? '', stderr: replay.stderr ?? '', status: replay.status ?? '' };
     if (replay.notFound || replay.timedOut || !(spec.okExitCodes ?? [0]).includes(exitCode)) {

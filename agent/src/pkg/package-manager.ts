@@ -114,10 +114,35 @@ export interface PackageManager {
   rebootRequired(): Promise<RebootState>;
 }
 
+/**
+ * Settings that only the agent's own config file (or a test) may set, never the server: they
+ * change where a tool looks for packages. Adapters read the fields that concern them.
+ */
+export interface LocalManagerSettings {
+  /** Extra `-o Key=Value` settings passed to every apt-get call (a local test repository, a proxy). */
+  aptOptions?: readonly string[];
+  /** Scenario file for the `simulated` adapter (`patchwave-agent run --simulate <file>`). */
+  simulateScenario?: string;
+  /** dnf/yum: an install root, a config file and a release version (checked in pkg/dnf/commands.ts). */
+  dnf?: { installRoot?: string; configFile?: string; releaseVer?: string };
+  /** zypper: an alternative root directory (`zypper --root`; checked in pkg/zypper/commands.ts). */
+  zypper?: { root?: string };
+  /** pacman: root, database path and config file (checked in pkg/pacman/commands.ts). */
+  pacman?: { root?: string; dbPath?: string; configFile?: string };
+  /** Homebrew: the brew executable, when not in a standard prefix (pkg/brew/runtime.ts). */
+  brew?: { path?: string };
+  /** Windows Update: where wua.ps1 is written before it runs (the agent's data directory). */
+  windowsUpdate?: { scriptDir?: string };
+}
+
 export interface AdapterDeps {
   exec: CommandRunner;
   log: Logger;
   host: HostDescription;
+  /** Host-local settings from the agent config; absent means none. */
+  local?: LocalManagerSettings;
+  /** The agent's state directory, for adapters that keep state of their own (the simulated one). */
+  stateDir?: string;
 }
 
 /** How the agent finds and builds adapters: `detect` is pure over the host description. */

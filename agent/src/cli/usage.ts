@@ -1,0 +1,15 @@
+export const USAGE = `patchwave-agent — the patchwave endpoint agent
+
+Usage:
+  patchwave-agent run [--config FILE] [--server-url URL] [--enroll-token TOKEN] [--state-dir DIR]
+                      [--inventory-interval 1h] [--log-level info] [--tag TAG]... [--simulate SCENARIO]
+  patchwave-agent inventory [--json] [--config FILE]
+  patchwave-agent plan [--security-only] [--json] [--config FILE]
+  patchwave-agent parse <manager> <installed|updates|apply|reboot> [FILE]
+  patchwave-agent vercmp <dpkg|rpm|apk|pacman|generic> A B
+  patchwave-agent --version | --help
+
+Configuration: flags > environment (PATCHWAVE_SERVER_URL, PATCHWAVE_ENROLL_TOKEN, PATCHWAVE_STATE_DIR,
+PATCHWAVE_CONFIG, PATCHWAVE_LOG_LEVEL, PATCHWAVE_INVENTORY_INTERVAL) > config file > defaults.
+Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
+`;
