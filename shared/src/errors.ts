@@ -54,8 +54,18 @@ export const ERROR_CODES = [
   // deployments
   'E_ILLEGAL_TRANSITION',
   'E_JOB_OUTSIDE_WINDOW',
+  'E_JOB_TIMED_OUT',
   // vulnerability feeds
   'E_FEED_INVALID',
+  // trust and security (operators, sessions, agent identity, transport)
+  'E_CSRF_FAILED',
+  'E_LOGIN_LOCKED',
+  'E_PASSWORD_CHANGE_REQUIRED',
+  'E_ORIGIN_REFUSED',
+  'E_DEVICE_NOT_APPROVED',
+  'E_DUPLICATE_CONNECTION',
+  'E_SERVER_KEY_MISMATCH',
+  'E_TLS_PIN_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

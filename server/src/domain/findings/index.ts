@@ -1,0 +1,18 @@
+export { assess, factsForHit } from './assess.js';
+export type { AdvisoryLookup, Assessment, FindingFacts, ScoringContext } from './assess.js';
+export { findingId, findingState, isActive, toFindingView } from './finding.js';
+export type { Finding, FindingEvent, FindingEventKind } from './finding.js';
+export { fixesFor, updateFixes } from './fixes.js';
+export type { FixVerdict } from './fixes.js';
+export { acceptRisk, fixFinding, markNotAffected, reopenFinding, revokeException } from './lifecycle.js';
+export type { Transition } from './lifecycle.js';
+export { buildPatchCatalog } from './patch-catalog.js';
+export type { DeviceUpdates } from './patch-catalog.js';
+export { factsOfFinding, reconcile, rescore } from './reconcile.js';
+export type { CurrentState, ReconcileInput, ReconcileResult, ReconcileScope, ReportRef } from './reconcile.js';
+export { DEFAULT_RISK_MODEL, RiskModel, scoreRisk } from './risk-score.js';
+export type { AssetContext, RiskInput } from './risk-score.js';
+export { resolveSelection, selects } from './selection.js';
+export { REPRESENTATIVE_BASE, findingSeverity, severityFromLabel, severityFromManager } from './severity.js';
+export { DEFAULT_SLA_POLICY, SlaPolicy, computeDueDate, isOverdue } from './sla.js';
+export type { DueDate } from './sla.js';

@@ -1,0 +1,16 @@
+export { InMemoryAffectedIndex, compileAdvisory } from './affected-index.js';
+export type { AffectedIndex, IndexChange } from './affected-index.js';
+export { compileAffected, evaluateAffected } from './affected-range.js';
+export type { AffectedVerdict, CompiledAffected } from './affected-range.js';
+export { deviceEcosystem, familyOf, normalizeOsvEcosystem } from './ecosystem.js';
+export type { DeviceEcosystem, DeviceEcosystemOptions, DeviceEcosystemResult, EcosystemRef } from './ecosystem.js';
+export { InMemoryInstalledIndex } from './installed-index.js';
+export type { DevicePackages, InstalledIndex } from './installed-index.js';
+export { SupersedenceGraph, normalizeKb } from './kb-supersedence.js';
+export type { SupersedenceEdge } from './kb-supersedence.js';
+export { matchableKey, sameMatchable, toMatchables } from './matchable.js';
+export type { MatchablePackage } from './matchable.js';
+export { Matcher, changedGroups } from './matcher.js';
+export type { AdvisoryMatch, DeviceMatch, MatchHit } from './matcher.js';
+export { installedKbs, missingKbHits, securityUpdateHits } from './security-updates.js';
+export type { KbAdvisory, SecurityHit, SecurityHitsResult } from './security-updates.js';
