@@ -93,3 +93,31 @@ describe('patchwave-agent CLI', () => {
     expect((await cli(['parse', 'apt', 'installed', 'missing.txt'])).stderr).toMatch(/cannot read missing.txt: ENOENT/);
   });
 });
+
+describe('patchwave-agent uninstall', () => {
+  it('keeps everything without --purge and deletes config and state with it', async () => {
+    const state = path.join(dir, 'state');
+    const config = path.join(dir, 'conf', 'agent.json');
+    await fs.mkdir(state, { recursive: true });
+    await fs.mkdir(path.dirname(config), { recursive: true });
+    await fs.writeFile(path.join(state, 'credential.json'), '{}', { mode: 0o600 });
+    await fs.writeFile(config, JSON.stringify({ stateDir: state }));
+
+    const kept = await cli(['uninstall', '--json'], { env: { PATCHWAVE_CONFIG: config } });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ purged: false, removed: [] });
+    await expect(fs.stat(path.join(state, 'credential.json'))).resolves.toBeTruthy();
+
+    const purged = await cli(['uninstall', '--purge'], { env: { PATCHWAVE_CONFIG: config } });
+    expect(purged.code, purged.stderr).toBe(0);
+    expect(purged.stdout).toContain(`removed ${state}`);
+    await expect(fs.stat(state)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(fs.stat(config)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses unknown flags with exit 2', async () => {
+    const bad = await cli(['uninstall', '--everything']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--everything');
+  });
+});

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
   parse: async () => (await import('./commands/parse.js')).parseCommand,
   vercmp: async () => (await import('./commands/vercmp.js')).vercmpCommand,
+  uninstall: async () => (await import('./commands/uninstall.js')).uninstallCommand,
 };
 
 /**

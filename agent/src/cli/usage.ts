@@ -7,6 +7,7 @@ Usage:
   patchwave-agent plan [--security-only] [--json] [--config FILE]
   patchwave-agent parse <manager> <installed|updates|apply|reboot> [FILE]
   patchwave-agent vercmp <dpkg|rpm|apk|pacman|generic> A B
+  patchwave-agent uninstall [--purge] [--config FILE] [--state-dir DIR] [--json]
   patchwave-agent --version | --help
 
 Configuration: flags > environment (PATCHWAVE_SERVER_URL, PATCHWAVE_ENROLL_TOKEN, PATCHWAVE_STATE_DIR,
