@@ -1,21 +1,21 @@
 import { getRandomValues } from 'node:crypto';
+import { CREDENTIAL_ROTATE_CAPABILITY, JOBS_CAPABILITY, TRUST_KEYS_CAPABILITY } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.js';
 import { requireServerUrl, type AgentConfig } from '../config/load.js';
-import { AgentConnection } from '../connection/agent-connection.js';
 import { SystemClock } from '../connection/clock.js';
 import { enroll } from '../enroll/enroll.js';
 import { ExecaCommandRunner } from '../exec/execa-runner.js';
-import { collectInventory } from '../inventory/collect.js';
-import { collectFacts } from '../inventory/facts.js';
 import { probeHost } from '../pkg/host-probe.js';
 import { acquireStateLock } from '../state/state-lock.js';
 import { StateStore } from '../state/state-store.js';
+import { AgentTrust } from '../trust/agent-trust.js';
 import { AGENT_VERSION } from '../version.js';
-import { createManagers } from './managers.js';
+import { runSession } from './agent-session.js';
+import { hostFacts } from './host-facts.js';
 
 /** Capabilities this agent announces in agent.hello. */
-export const AGENT_CAPABILITIES = ['inventory.delta'];
+export const AGENT_CAPABILITIES = ['inventory.delta', JOBS_CAPABILITY, TRUST_KEYS_CAPABILITY, CREDENTIAL_ROTATE_CAPABILITY];
 
 /** Uniform in [0, 1) from the CSPRNG: backoff jitter must not line up across a fleet. */
 export const cryptoRandom = (): number => (getRandomValues(new Uint32Array(1))[0] ?? 0) / 2 ** 32;
@@ -30,6 +30,8 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
   const release = await acquireStateLock(store.layout.lock);
   const clock = new SystemClock();
   try {
+    // Pinned server keys and TLS certificate: checked before enrollment sends the token.
+    const trust = await AgentTrust.open({ stateDir: config.stateDir, serverUrl, serverKey: config.serverKey, serverFingerprint: config.serverFingerprint, log });
     let identity = await store.readIdentity();
     if (identity && identity.serverUrl !== serverUrl) {
       log.warn({ enrolledWith: identity.serverUrl, serverUrl }, 'server URL differs from the one this device enrolled with; keeping the credential');
@@ -43,39 +45,33 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
         );
       }
       log.info({ server: serverUrl, stateDir: config.stateDir }, 'no credential yet; enrolling');
-      identity = await enroll({
+      const pinned = trust.fetch();
+      const { serverKeys, ...enrolled } = await enroll({
         serverUrl,
         token: config.enrollToken,
-        facts: await collectFacts(log),
+        facts: await hostFacts(config, log)(),
         agentVersion: AGENT_VERSION,
         tags: config.tags,
         clock,
         random: cryptoRandom,
         log,
         signal,
+        ...(pinned ? { fetch: pinned } : {}),
       });
+      // The keys first: a server that does not hold the pinned key gets no credential stored.
+      await trust.trustEnrollment(serverKeys);
+      identity = enrolled;
       await store.writeIdentity(identity);
     }
     const deviceLog = log.child({ deviceId: identity.deviceId });
     const host = await probeHost();
-    const managers = createManagers({ host, exec: new ExecaCommandRunner(), log: deviceLog, local: config.managers, stateDir: config.stateDir });
-    const connection = new AgentConnection({
-      serverUrl,
-      credential: identity.credential,
-      agentVersion: AGENT_VERSION,
-      capabilities: AGENT_CAPABILITIES,
-      collectInventory: () => collectInventory({ managers, facts: () => collectFacts(deviceLog), log: deviceLog }),
-      store,
-      inventoryIntervalMs: config.inventoryIntervalMs,
-      clock,
-      random: cryptoRandom,
-      log: deviceLog,
-    });
-    await connection.start();
-    deviceLog.info({ server: serverUrl, intervalMs: config.inventoryIntervalMs, version: AGENT_VERSION }, 'agent running');
-    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    deviceLog.info('stopping');
-    await connection.stop();
+    const exec = new ExecaCommandRunner();
+    // A simulated reboot (--simulate) ends the session; the next one starts as a host coming back would.
+    for (let boot = 1; !signal.aborted; boot++) {
+      const session = { config, serverUrl, identity, store, host, exec, clock, random: cryptoRandom, log: deviceLog, capabilities: AGENT_CAPABILITIES, signal, trust };
+      if (!(await runSession(session))) break;
+      deviceLog.info({ boot }, 'simulated reboot done; starting again');
+    }
   } finally {
     await release();
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { AvailableUpdate, ErrorCode, InstalledPackage, RebootState } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import type { Clock } from '../../connection/clock.js';
@@ -13,10 +14,16 @@ import type {
   RollbackTarget,
 } from '../package-manager.js';
 import { packageKey, SimulatedHostState, type SimulatedState } from './host-state.js';
-import type { Scenario, SimulatedPackage } from './scenario.js';
+import { loadScenario, type Scenario, type SimulatedPackage } from './scenario.js';
 
 export interface SimulatedOptions {
   scenario: Scenario;
+  /**
+   * The scenario's file: when it changes (size or modification time), the next operation reads
+   * it again — a test "fixes the repository" by editing it. An invalid edit is logged and the
+   * previous scenario kept. Capabilities stay as they were at start.
+   */
+  scenarioFile?: string;
   stateDir: string;
   log: Logger;
   /** Delays run on this clock (a ManualClock in tests); real timers by default. */
@@ -42,7 +49,9 @@ const defaultCrash = () => {
 export class SimulatedPackageManager implements PackageManager {
   readonly name = 'simulated' as const;
   readonly capabilities: ManagerCapabilities;
-  private readonly state: SimulatedHostState;
+  private state: SimulatedHostState;
+  private current: Scenario;
+  private stamp: string | null = null;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly crash: () => void | Promise<void>;
 
@@ -56,10 +65,39 @@ export class SimulatedPackageManager implements PackageManager {
       partialUpgrade: true,
       detectsReboot: true,
     };
+    this.current = s;
     this.state = new SimulatedHostState(opts.stateDir, s);
+    this.stamp = this.fileStamp();
     const clock = opts.clock;
     this.sleep = clock ? (ms) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms)) : realSleep;
     this.crash = opts.crash ?? defaultCrash;
+  }
+
+  private fileStamp(): string | null {
+    if (!this.opts.scenarioFile) return null;
+    try {
+      const st = fs.statSync(this.opts.scenarioFile);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The scenario, read again when its file changed since it was last read. */
+  private get scenario(): Scenario {
+    const file = this.opts.scenarioFile;
+    const stamp = this.fileStamp();
+    if (file && stamp !== null && stamp !== this.stamp) {
+      this.stamp = stamp;
+      try {
+        this.current = loadScenario(file);
+        this.state = new SimulatedHostState(this.opts.stateDir, this.current);
+        this.opts.log.info({ scenario: file, name: this.current.name }, 'simulated scenario changed; using the new one');
+      } catch (err) {
+        this.opts.log.warn({ err, scenario: file }, 'simulated scenario changed but is invalid; keeping the previous one');
+      }
+    }
+    return this.current;
   }
 
   private async pause(ms: number): Promise<void> {
@@ -67,7 +105,7 @@ export class SimulatedPackageManager implements PackageManager {
   }
 
   async version(): Promise<string> {
-    return `simulated (${this.opts.scenario.name})`;
+    return `simulated (${this.scenario.name})`;
   }
 
   private installedOf(state: SimulatedState, p: SimulatedPackage): string | null {
@@ -75,22 +113,22 @@ export class SimulatedPackageManager implements PackageManager {
   }
 
   private find(name: string, arch?: string): SimulatedPackage | undefined {
-    return this.opts.scenario.packages.find((p) => p.name === name && (!arch || p.arch === arch));
+    return this.scenario.packages.find((p) => p.name === name && (!arch || p.arch === arch));
   }
 
   async listInstalled(): Promise<InstalledPackage[]> {
-    await this.pause(this.opts.scenario.delays.listMs);
+    await this.pause(this.scenario.delays.listMs);
     const state = await this.state.read();
-    return this.opts.scenario.packages.flatMap((p) => {
+    return this.scenario.packages.flatMap((p) => {
       const version = this.installedOf(state, p);
       return version === null ? [] : [{ manager: 'simulated' as const, name: p.name, version, arch: p.arch }];
     });
   }
 
   async listUpdates(): Promise<AvailableUpdate[]> {
-    await this.pause(this.opts.scenario.delays.listMs);
+    await this.pause(this.scenario.delays.listMs);
     const state = await this.state.read();
-    return this.opts.scenario.packages.flatMap((p): AvailableUpdate[] => {
+    return this.scenario.packages.flatMap((p): AvailableUpdate[] => {
       const installed = this.installedOf(state, p);
       const candidate = p.versions[p.versions.length - 1] as string;
       if (installed === null || p.versions.indexOf(installed) >= p.versions.length - 1) return [];
@@ -101,7 +139,7 @@ export class SimulatedPackageManager implements PackageManager {
           arch: p.arch,
           installedVersion: installed,
           candidateVersion: candidate,
-          security: this.opts.scenario.knowsSecurity ? p.security : 'unknown',
+          security: this.scenario.knowsSecurity ? p.security : 'unknown',
           ...(p.severity ? { severity: p.severity } : {}),
           advisories: p.advisories,
           cves: p.cves,
@@ -120,13 +158,13 @@ export class SimulatedPackageManager implements PackageManager {
   }
 
   async plan(selection: PackageSelection): Promise<Plan> {
-    await this.pause(this.opts.scenario.delays.planMs);
+    await this.pause(this.scenario.delays.planMs);
     const state = await this.state.read();
     const changes: PlannedChange[] = [];
     const unresolved: Plan['unresolved'] = [];
     const notes: string[] = [];
     const newest = (p: SimulatedPackage) => p.versions[p.versions.length - 1] as string;
-    const upgradable = this.opts.scenario.packages.filter((p) => {
+    const upgradable = this.scenario.packages.filter((p) => {
       const cur = this.installedOf(state, p);
       return cur !== null && cur !== newest(p);
     });
@@ -142,7 +180,7 @@ export class SimulatedPackageManager implements PackageManager {
     }
     if (selection.all) for (const p of upgradable) add(this.change(p, this.installedOf(state, p), newest(p)));
     if (selection.securityOnly) {
-      if (!this.opts.scenario.knowsSecurity) notes.push('this scenario does not know which updates are security updates; nothing selected');
+      if (!this.scenario.knowsSecurity) notes.push('this scenario does not know which updates are security updates; nothing selected');
       else for (const p of upgradable.filter((u) => u.security)) add(this.change(p, this.installedOf(state, p), newest(p)));
     }
     for (const id of selection.advisories ?? []) {
@@ -155,7 +193,7 @@ export class SimulatedPackageManager implements PackageManager {
 
   /** The failure rule that applies to installing `version` of `name` now, if any (and counts the attempt). */
   private failureFor(state: SimulatedState, name: string, version: string | null, op: 'apply' | 'rollback') {
-    const rules = this.opts.scenario.failures;
+    const rules = this.scenario.failures;
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i];
       if (!r || r.package !== name || (r.during !== 'any' && r.during !== op) || (r.version && r.version !== version)) continue;
@@ -177,7 +215,7 @@ export class SimulatedPackageManager implements PackageManager {
     let errorCode: ErrorCode | undefined;
     let installedCount = 0;
     for (const item of items) {
-      await this.pause(this.opts.scenario.delays.perPackageMs);
+      await this.pause(this.scenario.delays.perPackageMs);
       const p = this.find(item.name, item.arch || undefined);
       const before = p ? this.installedOf(state, p) : null;
       const unknown = !p
@@ -204,7 +242,7 @@ export class SimulatedPackageManager implements PackageManager {
       outcomes.push({ name: p.name, arch: p.arch, requested: item.requested, before, after: item.to, ok: true });
       lines.push(item.to === null ? `Removing ${p.name} (${before})` : `Setting up ${p.name} (${item.to})`);
       installedCount++;
-      const crash = this.opts.scenario.crash;
+      const crash = this.scenario.crash;
       if (op === 'apply' && crash && !state.crashed && installedCount >= crash.afterPackages) {
         state.crashed = true;
         await this.state.write(state);

@@ -18,7 +18,7 @@ export const simulatedModule: AdapterModule = {
         throw new PatchwaveError('E_CONFIG_INVALID', 'the simulated package manager runs only when the agent is started with --simulate <scenario file>');
       }
       if (!deps.stateDir) throw new PatchwaveError('E_CONFIG_INVALID', 'the simulated package manager needs the agent state directory');
-      return new SimulatedPackageManager({ scenario: loadScenario(file), stateDir: deps.stateDir, log: deps.log });
+      return new SimulatedPackageManager({ scenario: loadScenario(file), scenarioFile: file, stateDir: deps.stateDir, log: deps.log });
     },
   },
   parsers: {},
@@ -28,4 +28,5 @@ export const simulatedModule: AdapterModule = {
 export { SimulatedPackageManager, type SimulatedOptions } from './adapter.js';
 export { SIMULATED_STATE_FILE, SimulatedHostState } from './host-state.js';
 export { SimulatedRebooter, simulatedBootId } from './rebooter.js';
+export { simulatedFacts } from './facts.js';
 export { loadScenario, parseScenario, Scenario, type SimulatedFailure, type SimulatedPackage } from './scenario.js';

@@ -8,7 +8,7 @@ import { detectAdapters } from '../detect.js';
 import type { HostDescription } from '../host.js';
 import { ADAPTERS } from '../registry.js';
 import { SimulatedPackageManager } from './adapter.js';
-import { SIMULATED_STATE_FILE, simulatedBootId, SimulatedRebooter, simulatedModule } from './index.js';
+import { SIMULATED_STATE_FILE, simulatedBootId, simulatedFacts, SimulatedRebooter, simulatedModule } from './index.js';
 import { parseScenario, type Scenario } from './scenario.js';
 
 const log = silentLogger();
@@ -229,3 +229,31 @@ describe('SimulatedPackageManager', () => {
 async function waitFor(cond: () => boolean): Promise<void> {
   await vi.waitFor(() => expect(cond()).toBe(true), { timeout: 5000, interval: 2 });
 }
+
+describe('simulated scenario file changes and host facts', () => {
+  it('reads the scenario file again when it changes (a fixed mirror), and keeps the old one on a bad edit', async () => {
+    const file = path.join(dir, 'scenario.json');
+    const broken = { ...scenarioJson, failures: [{ package: 'openssl', exitCode: 100, message: 'mirror broken' }] };
+    fs.writeFileSync(file, JSON.stringify(broken));
+    const pm = manager(scenario(broken), { scenarioFile: file });
+    const plan = await pm.plan({ packages: [{ name: 'openssl' }] });
+    expect((await pm.apply(plan, { timeoutMs: 1000 })).packages[0]).toMatchObject({ ok: false, message: 'mirror broken' });
+    fs.writeFileSync(file, JSON.stringify({ ...scenarioJson, name: 'fixed', failures: [] }));
+    expect(await pm.version()).toBe('simulated (fixed)');
+    expect((await pm.apply(plan, { timeoutMs: 1000 })).packages[0]).toMatchObject({ ok: true, after: '3.0.13-1' });
+    fs.writeFileSync(file, '{ not json');
+    expect(await pm.version()).toBe('simulated (fixed)');
+  });
+
+  it('reports its own identity: hostname from the state directory, a simulated OS', () => {
+    const facts = simulatedFacts(path.join(dir, 'host-07'), scenario());
+    expect(facts).toMatchObject({ hostname: 'host-07', os: { platform: 'linux', id: 'simulated', distro: 'patchwave simulated host' }, hardware: { model: 'simulated' } });
+  });
+
+  it('is registered but never detected', () => {
+    expect(ADAPTERS.map((m) => m.factory.name)).toContain('simulated');
+    const debian: HostDescription = { platform: 'linux', arch: 'x64', osRelease: { ID: 'debian' }, executables: new Set(['apt-get', 'dpkg-query']) };
+    expect(detectAdapters(debian, ADAPTERS).map((m) => m.factory.name)).not.toContain('simulated');
+    expect(detectAdapters(debian, ADAPTERS, { simulate: true }).map((m) => m.factory.name)).toEqual(['simulated']);
+  });
+});

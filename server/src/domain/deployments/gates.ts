@@ -64,6 +64,10 @@ function tally(devices: readonly WaveDeviceStatus[]): Tally {
 }
 
 const pct = (x: number) => `${Math.round(x * 10) / 10}%`;
+/** `30 min`, `1.5 min`, `45 s`: short soaks (seconds) read as seconds. */
+const span = (minutes: number) => (minutes < 1 ? `${Math.round(minutes * 60)} s` : `${Math.round(minutes * 10) / 10} min`);
+/** Time left, rounded up: `29 min`, `12 s`. */
+const left = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} s` : `${Math.ceil(ms / 60_000)} min`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function failureBreakdown(t: Tally): string {
@@ -119,14 +123,13 @@ function failureBudget(max: number, t: Tally): GateCheckResult {
 }
 
 function soak(minutes: number, t: Tally, now: Date): GateCheckResult {
-  if (t.open > 0) return { gate: 'soak', status: 'wait', detail: `soak of ${minutes} min starts after the last result`, until: null };
+  if (t.open > 0) return { gate: 'soak', status: 'wait', detail: `soak of ${span(minutes)} starts after the last result`, until: null };
   if (!t.lastFinishedAt) return { gate: 'soak', status: 'pass', detail: 'no results to soak' };
   const until = new Date(t.lastFinishedAt.getTime() + minutes * 60_000);
   if (now < until) {
-    const left = Math.ceil((until.getTime() - now.getTime()) / 60_000);
-    return { gate: 'soak', status: 'wait', detail: `soaking ${minutes} min after the last result (${left} min left)`, until };
+    return { gate: 'soak', status: 'wait', detail: `soaking ${span(minutes)} after the last result (${left(until.getTime() - now.getTime())} left)`, until };
   }
-  return { gate: 'soak', status: 'pass', detail: `soaked ${minutes} min after the last result` };
+  return { gate: 'soak', status: 'pass', detail: `soaked ${span(minutes)} after the last result` };
 }
 
 function health(minutes: number, devices: readonly WaveDeviceStatus[], now: Date): GateCheckResult {
@@ -151,13 +154,13 @@ function health(minutes: number, devices: readonly WaveDeviceStatus[], now: Date
     return {
       gate: 'health',
       status: 'breach',
-      detail: `${plural(late.length, 'device')} of ${rebooted.length} rebooted did not check in within ${minutes} min: ${shown}`,
+      detail: `${plural(late.length, 'device')} of ${rebooted.length} rebooted did not check in within ${span(minutes)}: ${shown}`,
     };
   }
   if (waiting) {
-    return { gate: 'health', status: 'wait', detail: `${waiting} of ${rebooted.length} rebooted devices not checked in yet (${minutes} min allowed)`, until: waitUntil };
+    return { gate: 'health', status: 'wait', detail: `${waiting} of ${rebooted.length} rebooted devices not checked in yet (${span(minutes)} allowed)`, until: waitUntil };
   }
-  return { gate: 'health', status: 'pass', detail: `all ${rebooted.length} rebooted devices checked in within ${minutes} min` };
+  return { gate: 'health', status: 'pass', detail: `all ${rebooted.length} rebooted devices checked in within ${span(minutes)}` };
 }
 
 /**

@@ -160,6 +160,11 @@ class MemoryDeviceJobRepository implements DeviceJobRepository {
     return copy(rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byString(a.jobId, b.jobId)));
   }
 
+  async listOpen(): Promise<DeviceJobRecord[]> {
+    const rows = [...this.rows.values()].filter((r) => OPEN_DEVICE_JOB_STATES.includes(r.state));
+    return copy(rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || byString(a.jobId, b.jobId)));
+  }
+
   async transition(jobId: string, from: DeviceJobState, to: DeviceJobState, patch: DeviceJobPatch): Promise<DeviceJobRecord | null> {
     const row = this.rows.get(jobId);
     if (!row || row.state !== from) return null;

@@ -180,6 +180,8 @@ export interface DeviceJobRepository {
   list(deploymentId: string, query?: DeviceJobQuery): Promise<DeviceJobRecord[]>;
   /** Jobs of one device that still wait for it (offered again when it connects), oldest first. */
   listOpenForDevice(deviceId: string): Promise<DeviceJobRecord[]>;
+  /** Every job that still waits for its device, across deployments, oldest first (the orchestrator's work list). */
+  listOpen(): Promise<DeviceJobRecord[]>;
   /** Moves the job from `from` to `to` with `patch` only if it is still in `from`; null otherwise. */
   transition(jobId: string, from: DeviceJobState, to: DeviceJobState, patch: DeviceJobPatch): Promise<DeviceJobRecord | null>;
   /** Changes fields but not the state (a check-in, a hold). */

@@ -95,6 +95,7 @@ export function describeDeploymentRepositoriesContract(
         expect((await deviceJobs.listOpenForDevice('dev-a')).map((j) => j.jobId)).toEqual(['j-2', 'j-3']);
         await deviceJobs.transition('j-3', 'pending', 'skipped', { updatedAt: at(5) });
         expect((await deviceJobs.listOpenForDevice('dev-a')).map((j) => j.jobId)).toEqual(['j-2']);
+        expect((await deviceJobs.listOpen()).map((j) => j.jobId)).toEqual(['j-1', 'j-2']);
         const counts = await deviceJobs.countByState('d-1', 0);
         expect(counts).toMatchObject({ offered: 1, skipped: 1, pending: 0, succeeded: 0 });
         expect(Object.values(await deviceJobs.countByState('d-1')).reduce((a, b) => a + b, 0)).toBe(3);

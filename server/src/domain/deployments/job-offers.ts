@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { deviceGroups, serverFrame, type Job, type JobAction, type MaintenanceWindow, type PreviousVersion } from '@patchwave/shared';
+import { publishJob, SYSTEM_ACTOR, type DeploymentDeps } from './context.js';
+import { loadInventoryView } from './inventory-view.js';
+import { buildJob, choosePackages } from './job-builder.js';
+import { closeJob } from './job-close.js';
+import { startDecision, windowStateAt, windowsForDevice } from './maintenance-window.js';
+import type { DeploymentRecord, DeviceJobRecord, StoredJobResult } from './ports.js';
+
+export type OfferOutcome =
+  | { kind: 'offered' }
+  /** The device is not connected (or cannot run jobs): offered when it says hello. */
+  | { kind: 'offline' }
+  /** Outside its window or before the start time: look again at `until`. */
+  | { kind: 'waiting'; until: Date }
+  /** Ended without an offer (nothing to do, window missed): the job is final. */
+  | { kind: 'closed' };
+
+/**
+ * The versions a rollback restores: the apply job's recorded versions-before, for the packages the
+ * apply changed (or whose outcome it did not report). A package that is still at its old version
+ * needs nothing.
+ */
+export function rollbackTargets(result: StoredJobResult | null): PreviousVersion[] {
+  const plan = result?.result.rollbackPlan ?? [];
+  const packages = result?.result.packages ?? [];
+  return plan.filter((prev) => {
+    const outcome = packages.find((p) => p.manager === prev.manager && p.name === prev.name && (p.arch === prev.arch || !p.arch || !prev.arch));
+    return !outcome || outcome.after !== prev.version;
+  });
+}
+
+/** The window that is open now among `windows`, without its group. */
+function openWindow(windows: readonly (MaintenanceWindow & { group: string })[], now: Date): MaintenanceWindow | null {
+  for (const w of windows) {
+    if (windowStateAt(w, now).open) return { cron: w.cron, durationMinutes: w.durationMinutes, timeZone: w.timeZone };
+  }
+  return null;
+}
+
+/**
+ * Offers device jobs: decides whether a pending job may go now (device connected, inside its
+ * maintenance window, after the start time, before the deadline), builds the action from the
+ * device's stored inventory (apply), the spec (plan) or the apply job's recorded versions
+ * (rollback), signs it, stores it as offered — before it is sent, so a crash never loses an offer
+ * that may have reached the agent — and sends it.
+ */
+export class JobOffers {
+  constructor(private readonly deps: DeploymentDeps) {}
+
+  async offer(d: DeploymentRecord, job: DeviceJobRecord): Promise<OfferOutcome> {
+    const { deps } = this;
+    if (job.state !== 'pending') return { kind: 'closed' };
+    const now = deps.clock.now();
+    // Windows and the deadline first: a device that stays offline past its deadline is closed too.
+    const timing = job.kind === 'apply' ? await this.timing(d, job, now) : null;
+    if (timing && timing.kind !== 'ready') return timing;
+    if (!deps.links.canRunJobs(job.deviceId)) return { kind: 'offline' };
+    const built = await this.actionFor(d, job, timing);
+    if (built.kind !== 'ready') return built;
+    const envelope = buildJob({
+      jobId: job.jobId,
+      deviceId: job.deviceId,
+      deploymentId: d.id,
+      action: built.action,
+      now,
+      window: built.window,
+      deadline: built.deadline,
+      timeoutMinutes: d.spec.jobTimeoutMinutes,
+      ...(job.kind === 'plan' ? { validForMs: this.planValidMs() } : {}),
+    });
+    const signed: Job = deps.signer ? deps.signer.sign(envelope) : envelope;
+    const offered = await deps.store.deviceJobs.transition(job.jobId, 'pending', 'offered', {
+      job: signed,
+      attempts: job.attempts + 1,
+      offeredAt: now,
+      holdUntil: null,
+      updatedAt: now,
+    });
+    if (!offered) return { kind: 'closed' };
+    this.send(offered);
+    publishJob(deps, offered);
+    deps.log.info({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, kind: job.kind, wave: job.wave }, 'job offered');
+    return { kind: 'offered' };
+  }
+
+  /** Sends an offered job's stored envelope again (after a reconnect): the agent never runs a job id twice. */
+  async reoffer(job: DeviceJobRecord): Promise<boolean> {
+    if (job.state !== 'offered' || !job.job || !this.deps.links.canRunJobs(job.deviceId)) return false;
+    const now = this.deps.clock.now();
+    const again = await this.deps.store.deviceJobs.transition(job.jobId, 'offered', 'offered', { attempts: job.attempts + 1, updatedAt: now });
+    if (!again) return false;
+    this.send(again);
+    this.deps.log.info({ deploymentId: job.deploymentId, jobId: job.jobId, deviceId: job.deviceId, attempts: again.attempts }, 'job offered again');
+    return true;
+  }
+
+  /** Asks the agent to withdraw a job that has not started (a running one finishes and reports). */
+  cancel(job: DeviceJobRecord, reason: string): boolean {
+    return this.deps.links.send(job.deviceId, serverFrame('job.cancel', { jobId: job.jobId, reason: reason.slice(0, 200) }, randomUUID(), this.deps.clock.now()));
+  }
+
+  planValidMs(): number {
+    return this.deps.planValidMs ?? 3_600_000;
+  }
+
+  private send(job: DeviceJobRecord): void {
+    if (!job.job) return;
+    this.deps.links.send(job.deviceId, serverFrame('job.offer', { job: job.job }, randomUUID(), this.deps.clock.now()));
+  }
+
+  /** Whether an apply job may start now: its device's windows, the start time and the deadline. */
+  private async timing(
+    d: DeploymentRecord,
+    job: DeviceJobRecord,
+    now: Date,
+  ): Promise<{ kind: 'ready'; window: MaintenanceWindow | null; deadline: Date | null } | Exclude<OfferOutcome, { kind: 'offered' }>> {
+    const { deps } = this;
+    const spec = d.spec;
+    const device = await deps.store.devices.get(job.deviceId);
+    const windows = windowsForDevice(spec.schedule.windows, deviceGroups(device?.tags ?? []));
+    const deadline = spec.schedule.deadline ? new Date(spec.schedule.deadline) : null;
+    const decision = startDecision({ windows, startAt: spec.schedule.startAt ? new Date(spec.schedule.startAt) : null, deadline }, now);
+    if (decision.kind === 'missed') {
+      await closeJob(deps, job, 'time_out', {
+        code: windows.length ? 'E_JOB_OUTSIDE_WINDOW' : 'E_JOB_EXPIRED',
+        message: `missed: ${decision.reason}`,
+        actor: SYSTEM_ACTOR,
+        action: 'deployment.job.missed',
+      });
+      return { kind: 'closed' };
+    }
+    if (decision.kind === 'wait') {
+      if (job.holdUntil?.getTime() !== decision.until.getTime()) {
+        const held = await deps.store.deviceJobs.patch(job.jobId, { holdUntil: decision.until, updatedAt: now });
+        if (held) publishJob(deps, held);
+      }
+      return { kind: 'waiting', until: decision.until };
+    }
+    return { kind: 'ready', window: openWindow(windows, now), deadline };
+  }
+
+  private async actionFor(
+    d: DeploymentRecord,
+    job: DeviceJobRecord,
+    timing: { window: MaintenanceWindow | null; deadline: Date | null } | null,
+  ): Promise<{ kind: 'ready'; action: JobAction; window: MaintenanceWindow | null; deadline: Date | null } | { kind: 'closed' }> {
+    const { deps } = this;
+    const spec = d.spec;
+    if (job.kind === 'plan') return { kind: 'ready', action: { kind: 'plan', selection: spec.what }, window: null, deadline: null };
+    if (job.kind === 'rollback') {
+      const packages = rollbackTargets(job.rollbackOf ? await deps.store.jobResults.get(job.rollbackOf) : null);
+      if (packages.length === 0) {
+        await closeJob(deps, job, 'skip', { message: 'nothing to roll back: the apply job changed no package', actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
+        return { kind: 'closed' };
+      }
+      // An operator asked for it explicitly: a rollback does not wait for a maintenance window.
+      return { kind: 'ready', action: { kind: 'rollback', packages, rebootPolicy: spec.rebootPolicy, ...(job.rollbackOf ? { of: job.rollbackOf } : {}) }, window: null, deadline: null };
+    }
+    const choice = choosePackages(spec.what, await loadInventoryView(deps.store.inventory, job.deviceId, spec.what));
+    if (choice.packages.length === 0) {
+      const unmatched = choice.unmatched.map((u) => u.reason).join('; ');
+      await closeJob(deps, job, 'skip', {
+        message: `nothing to install: no update in its last inventory matches the selection${unmatched ? ` (${unmatched})` : ''}`,
+        actor: SYSTEM_ACTOR,
+        action: 'deployment.job.skip',
+      });
+      return { kind: 'closed' };
+    }
+    return { kind: 'ready', action: { kind: 'apply', packages: choice.packages, rebootPolicy: spec.rebootPolicy }, window: timing?.window ?? null, deadline: timing?.deadline ?? null };
+  }
+}
