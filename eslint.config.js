@@ -15,6 +15,17 @@ const fastify = { group: ['fastify', '@fastify/*', 'fastify-*'], message: 'Domai
 const sql = { group: ['kysely', 'better-sqlite3', 'pg'], message: 'Domain code knows no SQL: use repository ports.' };
 const ws = { group: ['ws', '@fastify/websocket'], message: 'Domain code knows no transport.' };
 
+/** Ways markup or code could get into the console's DOM other than as text. */
+const asText = 'Render agent-reported strings as text (JSX children or textContent), never as HTML.';
+const consoleSyntax = [
+  { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: asText },
+  { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: asText },
+  { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: asText },
+  { selector: "CallExpression[callee.object.name='document'][callee.property.name=/^(write|writeln)$/]", message: asText },
+  { selector: "CallExpression[callee.property.name='createContextualFragment']", message: asText },
+  { selector: "JSXAttribute[name.name='style']", message: 'Styles live in the CSS files (CSP style-src \'self\').' },
+];
+
 export default tseslint.config(
   {
     ignores: ['**/node_modules/**', '**/dist/**', '**/fixtures/**', 'server/ui/dist/**', 'test-output/**', '**/*.d.ts'],
@@ -48,8 +59,25 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [execa, sqlite, childProcess], patterns: [fastify, sql, ws] }] },
   },
   {
+    // The console runs in a browser under a strict CSP: DOM globals and no Node; agent-reported
+    // strings reach the DOM only as text; no eval, no inline styles; only types from @patchwave/shared.
+    files: ['server/ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...Object.fromEntries(Object.keys(globals.node).map((k) => [k, 'off'])), ...globals.browser } },
+    rules: {
+      'no-restricted-syntax': ['error', ...consoleSyntax],
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-imports': ['error', { paths: [execa, sqlite, childProcess], patterns: [{ group: ['node:*'], message: 'The console runs in a browser.' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@patchwave/shared', allowTypeImports: true, message: 'The console takes only types from @patchwave/shared: its zod schemas would land in the bundle.' }] },
+      ],
+    },
+  },
+  {
     // Tests and build scripts may spawn real processes (servers, agents, dpkg-scanpackages) directly.
-    files: ['test/**/*.ts', 'scripts/**/*.ts', '**/*.test.ts', 'installers/**/*.ts'],
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'scripts/**/*.mjs', '**/*.test.ts', 'installers/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [sqlite] }] },
   },
   {

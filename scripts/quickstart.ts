@@ -24,6 +24,7 @@ const home = resolve(values.dir);
 const dataDir = join(home, 'data');
 const agentState = join(home, 'agent');
 const adminTokenFile = join(home, 'admin-token');
+const adminPasswordFile = join(home, 'admin-password');
 mkdirSync(home, { recursive: true, mode: 0o700 });
 
 const children: ChildProcess[] = [];
@@ -60,15 +61,22 @@ function shutdown(code: number): void {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-function serverReady(): Promise<{ url: string; token: string }> {
+function serverReady(): Promise<{ url: string; token: string; serverKey: string; admin: string }> {
   return new Promise((resolveReady, reject) => {
     let url: string | undefined;
+    let serverKey = '';
+    let admin = 'admin';
+    let passwordNext = false;
     const server = launch(
       'server',
       ['server/bin/patchwave.js', 'server', 'start', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)],
       (line) => {
         const listening = /listening on (http:\/\/\S+)/.exec(line);
         if (listening) url = listening[1];
+        serverKey = /job-signing key: ([a-f0-9]{64})/.exec(line)?.[1] ?? serverKey;
+        if (passwordNext) writeFileSync(adminPasswordFile, `${line.trim()}\n`, { mode: 0o600 });
+        passwordNext = /^Admin user "([^"]+)", one-time password/.test(line);
+        admin = /^Admin user "([^"]+)"/.exec(line)?.[1] ?? admin;
         const token = /(pwt_[A-Za-z0-9_-]{43})/.exec(line)?.[1];
         if (token) writeFileSync(adminTokenFile, `${token}\n`, { mode: 0o600 });
         if (url && (token || /admin token: created at first start/.test(line))) {
@@ -76,7 +84,7 @@ function serverReady(): Promise<{ url: string; token: string }> {
             reject(new Error(`the data dir ${dataDir} has an admin token that is not in ${adminTokenFile}; create one with: node server/bin/patchwave.js server admin-token --data-dir ${dataDir}`));
             return;
           }
-          resolveReady({ url, token: readFileSync(adminTokenFile, 'utf8').trim() });
+          resolveReady({ url, token: readFileSync(adminTokenFile, 'utf8').trim(), serverKey, admin });
         }
       },
     );
@@ -96,20 +104,24 @@ async function enrollmentToken(url: string, adminToken: string): Promise<string 
 }
 
 try {
-  const { url, token } = await serverReady();
+  const { url, token, serverKey, admin } = await serverReady();
   const enroll = await enrollmentToken(url, token);
   launch(
     'agent',
-    ['agent/bin/patchwave-agent.js', 'run', '--server-url', url, '--state-dir', agentState, ...(enroll ? ['--enroll-token', enroll] : [])],
+    ['agent/bin/patchwave-agent.js', 'run', '--server-url', url, '--state-dir', agentState, '--server-key', serverKey, ...(enroll ? ['--enroll-token', enroll] : [])],
     () => undefined,
   );
   console.log(`
 patchwave is running.
 
-  Server:       ${url}
+  Console:      ${url}/  (sign in as ${admin} with the one-time password below)
+  Admin user:   ${admin}, one-time password ${existsSync(adminPasswordFile) ? readFileSync(adminPasswordFile, 'utf8').trim() : '(set at first start)'}
+                (in ${adminPasswordFile}, mode 0600; you choose your own at first sign-in)
   API docs:     ${url}/docs
   Admin token:  ${token}
                 (also in ${adminTokenFile}, mode 0600)
+  Server key:   ${serverKey}
+                (the job-signing key fingerprint agents pin: PATCHWAVE_SERVER_KEY)
   Local agent:  enrolled as this user, state in ${agentState}
   Logs:         ${join(home, 'server.log')}, ${join(home, 'agent.log')}
 

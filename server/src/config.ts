@@ -2,8 +2,30 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { VulnerabilityConfig } from './domain/vulnerabilities/config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Sessions, lockouts and rate limits (see docs/security.md). */
+export const SecurityConfig = z
+  .object({
+    sessionHours: z.number().positive().max(24 * 30).default(12),
+    sessionIdleMinutes: z.number().positive().max(24 * 60).default(30),
+    /** Consecutive failed logins that lock an account, and for how long. */
+    loginMaxFailures: z.number().int().min(1).max(1000).default(5),
+    loginLockMinutes: z.number().positive().max(24 * 60).default(15),
+    /** Failed logins or enrollments from one address within the window that lock the address. */
+    addressMaxFailures: z.number().int().min(1).max(10_000).default(20),
+    addressWindowMinutes: z.number().positive().max(24 * 60).default(15),
+    addressLockMinutes: z.number().positive().max(24 * 60).default(15),
+    /** Requests per minute and address (@fastify/rate-limit) on the login and enrollment routes. */
+    loginRequestsPerMinute: z.number().int().min(1).max(100_000).default(30),
+    enrollRequestsPerMinute: z.number().int().min(1).max(100_000).default(120),
+    /** Origins besides the server's own that may use a console session (a reverse proxy's public URL). */
+    allowedOrigins: z.array(z.url()).max(32).default([]),
+  })
+  .strict();
+export type SecurityConfig = z.infer<typeof SecurityConfig>;
 
 export const ServerConfig = z
   .object({
@@ -29,6 +51,24 @@ export const ServerConfig = z
       })
       .strict()
       .prefault({}),
+    deployments: z
+      .object({
+        /** Longest pause of the deployment loop between two passes (results and operator actions run one at once). */
+        tickSeconds: z.number().min(0.1).max(300).default(5),
+        /** How long after a job's own timeout the server waits for a result before timing the device out. */
+        answerGraceMinutes: z.number().min(0).max(24 * 60).default(5),
+      })
+      .strict()
+      .prefault({}),
+    /** HTTPS/WSS with the operator's certificate (PEM files); else DATA_DIR/tls/{cert,key}.pem when `server cert` made them. */
+    tls: z.object({ certFile: z.string().min(1).max(4096), keyFile: z.string().min(1).max(4096) }).strict().optional(),
+    /** Listen without TLS on an address that is not loopback (credentials and sessions then travel in clear). */
+    insecureHttp: z.boolean().default(false),
+    /** A second listener for agents only (enrollment, WebSocket, health), so the console port can stay internal. */
+    agentListener: z.object({ host: z.string().min(1).max(255).default('0.0.0.0'), port: z.number().int().min(0).max(65_535) }).strict().optional(),
+    security: SecurityConfig.prefault({}),
+    /** Feeds, SLA policy, risk model, compliance snapshots (docs/vulnerabilities.md). */
+    vulnerabilities: VulnerabilityConfig.prefault({}),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfig>;
@@ -41,6 +81,36 @@ export interface ConfigFlags {
   port?: string;
   publicUrl?: string;
   logLevel?: string;
+  /** `--insecure-http`: plain HTTP on an address that is not loopback. */
+  insecureHttp?: boolean;
+  /** `--tls-cert` / `--tls-key`: PEM files (both or neither). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `--agent-port` / `--agent-host`: a separate listener for agents. */
+  agentPort?: string;
+  agentHost?: string;
+}
+
+/** Flags and environment variables of the trust settings, folded into nested config keys. */
+function applyTrustOverrides(raw: Record<string, unknown>, sources: Map<string, string>, flags: ConfigFlags, env: NodeJS.ProcessEnv): void {
+  const insecure = flags.insecureHttp ? 'flag --insecure-http' : env.PATCHWAVE_INSECURE_HTTP ? 'environment PATCHWAVE_INSECURE_HTTP' : undefined;
+  if (insecure) {
+    const value = flags.insecureHttp ?? env.PATCHWAVE_INSECURE_HTTP;
+    raw.insecureHttp = value === true || value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
+    sources.set('insecureHttp', insecure);
+  }
+  const cert = flags.tlsCert ?? env.PATCHWAVE_TLS_CERT;
+  const key = flags.tlsKey ?? env.PATCHWAVE_TLS_KEY;
+  if (cert !== undefined || key !== undefined) {
+    raw.tls = { ...(cert !== undefined ? { certFile: cert } : {}), ...(key !== undefined ? { keyFile: key } : {}) };
+    sources.set('tls', flags.tlsCert !== undefined || flags.tlsKey !== undefined ? 'flags --tls-cert/--tls-key' : 'environment PATCHWAVE_TLS_CERT/PATCHWAVE_TLS_KEY');
+  }
+  const agentPort = flags.agentPort ?? env.PATCHWAVE_AGENT_PORT;
+  if (agentPort !== undefined) {
+    const host = flags.agentHost ?? env.PATCHWAVE_AGENT_HOST;
+    raw.agentListener = { ...((raw.agentListener as object | undefined) ?? {}), port: numeric(agentPort), ...(host !== undefined ? { host } : {}) };
+    sources.set('agentListener', flags.agentPort !== undefined ? 'flag --agent-port' : 'environment PATCHWAVE_AGENT_PORT');
+  }
 }
 
 export class ConfigError extends Error {
@@ -66,6 +136,8 @@ const ENV_KEYS = {
   logLevel: 'PATCHWAVE_LOG_LEVEL',
   heartbeatSeconds: 'PATCHWAVE_HEARTBEAT_SECONDS',
 } as const;
+
+const TRUST_FLAG_KEYS = new Set(['insecureHttp', 'tlsCert', 'tlsKey', 'agentPort', 'agentHost']);
 
 const FLAG_NAMES: Record<string, string> = { dataDir: '--data-dir', host: '--host', port: '--port', publicUrl: '--public-url', logLevel: '--log-level' };
 
@@ -105,8 +177,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     raw[key] = key === 'port' || key === 'heartbeatSeconds' ? numeric(value) : value;
     sources.set(key, `environment ${name}`);
   }
+  applyTrustOverrides(raw, sources, flags, env);
   for (const [key, value] of Object.entries(flags)) {
-    if (key === 'config' || value === undefined) continue;
+    if (key === 'config' || value === undefined || TRUST_FLAG_KEYS.has(key)) continue;
     raw[key] = key === 'port' ? numeric(value) : value;
     sources.set(key, `flag ${FLAG_NAMES[key] ?? key}`);
   }

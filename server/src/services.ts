@@ -5,6 +5,11 @@ import { DeviceService } from './domain/devices/device-service.js';
 import { EnrollmentService } from './domain/enrollment/enrollment-service.js';
 import { InventoryService } from './domain/inventory/inventory-service.js';
 import type { Store } from './domain/store.js';
+import { AgentIdentityService } from './domain/agent-identity/agent-identity-service.js';
+import type { SessionPolicy } from './domain/sessions/session.js';
+import { SessionService } from './domain/sessions/session-service.js';
+import type { UserServiceOptions } from './domain/users/user-service.js';
+import { UserService } from './domain/users/user-service.js';
 
 /** The domain services the transports (REST, WebSocket, CLI) call. */
 export interface Services {
@@ -13,9 +18,18 @@ export interface Services {
   inventory: InventoryService;
   enrollment: EnrollmentService;
   apiTokens: ApiTokenService;
+  users: UserService;
+  sessions: SessionService;
+  agentIdentity: AgentIdentityService;
 }
 
-export function createServices(store: Store, clock: Clock): Services {
+/** Tunables of the trust services (config `security`); defaults when omitted. */
+export interface ServiceOptions {
+  sessions?: Partial<SessionPolicy>;
+  users?: UserServiceOptions;
+}
+
+export function createServices(store: Store, clock: Clock, options: ServiceOptions = {}): Services {
   const audit = new AuditLog(store.audit, clock);
   return {
     audit,
@@ -23,5 +37,8 @@ export function createServices(store: Store, clock: Clock): Services {
     inventory: new InventoryService(store, clock),
     enrollment: new EnrollmentService(store, audit, clock),
     apiTokens: new ApiTokenService(store, audit, clock),
+    users: new UserService(store, audit, clock, options.users),
+    sessions: new SessionService(store, audit, clock, options.sessions),
+    agentIdentity: new AgentIdentityService(store, audit, clock),
   };
 }

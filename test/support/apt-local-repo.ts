@@ -14,6 +14,8 @@ export interface DebSpec {
   postinst?: string;
   /** Which suite the package is published in. */
   suite: 'updates' | 'security';
+  /** The source package it is built from (dpkg reports it as `source:Package`); default: the package itself. */
+  source?: string;
 }
 
 /** apt's name for the origin of each suite: `Patchwave-Test:1.0/patchwave-test-<suite>`. */
@@ -69,6 +71,7 @@ export class LocalAptRepo {
       [
         `Package: ${spec.name}`,
         `Version: ${spec.version}`,
+        ...(spec.source ? [`Source: ${spec.source}`] : []),
         'Architecture: all',
         'Maintainer: patchwave tests <tests@patchwave.invalid>',
         'Section: misc',

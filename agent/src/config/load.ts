@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { LocalManagerSettings } from '../pkg/package-manager.js';
 import { ConfigError } from './config-error.js';
 import { DEFAULT_INVENTORY_INTERVAL_MS, DEFAULT_LOG_LEVEL, defaultPaths } from './defaults.js';
-import { AgentConfigFile, InventoryInterval, isLoopbackUrl, LOG_LEVELS, ServerUrl, Tag, type LogLevel } from './schema.js';
+import { AgentConfigFile, Fingerprint, InventoryInterval, isLoopbackUrl, LOG_LEVELS, ServerUrl, Tag, type LogLevel } from './schema.js';
 
 /** Settings given on the command line (already split by the CLI's parseArgs). */
 export interface ConfigFlags {
@@ -16,6 +16,8 @@ export interface ConfigFlags {
   logLevel?: string;
   tags?: string[];
   simulate?: string;
+  serverKey?: string;
+  serverFingerprint?: string;
 }
 
 
@@ -28,6 +30,10 @@ export interface AgentConfig {
   logLevel: LogLevel;
   tags: string[];
   allowInsecureHttp: boolean;
+  /** Pinned fingerprint of the server's job-signing key; undefined: trust on first use. */
+  serverKey: string | undefined;
+  /** Pinned SHA-256 fingerprint of the server's TLS certificate; undefined: normal CA validation. */
+  serverFingerprint: string | undefined;
   managers: LocalManagerSettings;
   /** Where each setting came from: "flag --state-dir", "environment PATCHWAVE_STATE_DIR", "file …", "default". */
   sources: Record<string, string>;
@@ -49,6 +55,8 @@ const ENV = {
   config: 'PATCHWAVE_CONFIG',
   logLevel: 'PATCHWAVE_LOG_LEVEL',
   inventoryInterval: 'PATCHWAVE_INVENTORY_INTERVAL',
+  serverKey: 'PATCHWAVE_SERVER_KEY',
+  serverFingerprint: 'PATCHWAVE_SERVER_FINGERPRINT',
 } as const;
 
 const FLAG = {
@@ -60,6 +68,8 @@ const FLAG = {
   inventoryInterval: '--inventory-interval',
   tags: '--tag',
   simulate: '--simulate',
+  serverKey: '--server-key',
+  serverFingerprint: '--server-fingerprint',
 } as const;
 
 function readFileDefault(file: string): string | undefined {
@@ -148,6 +158,8 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
   const enrollToken = pick('enrollToken', z.string().min(1, 'is empty').max(256), file.data.enrollToken);
   const stateDirRaw = pick('stateDir', z.string().min(1, 'is empty').max(4096), file.data.stateDir);
   const inventoryIntervalMs = pick('inventoryInterval', InventoryInterval, file.data.inventoryInterval);
+  const serverKey = pick('serverKey', Fingerprint, file.data.serverKey);
+  const serverFingerprint = pick('serverFingerprint', Fingerprint, file.data.serverFingerprint);
   const logLevel = pick('logLevel', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }), file.data.logLevel);
 
   let tags = file.data.tags ?? [];
@@ -186,6 +198,8 @@ export function loadConfig(inputs: ConfigInputs): AgentConfig {
     logLevel: logLevel ?? DEFAULT_LOG_LEVEL,
     tags,
     allowInsecureHttp,
+    serverKey,
+    serverFingerprint,
     managers: {
       aptOptions: file.data.managers?.apt?.options ?? [],
       ...(simulateScenario ? { simulateScenario } : {}),

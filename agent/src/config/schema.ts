@@ -1,3 +1,4 @@
+import { normalizeFingerprint } from '@patchwave/shared';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -39,6 +40,19 @@ export const InventoryInterval = z
     return ms;
   });
 
+/** A SHA-256 fingerprint as an operator may paste it (hex, optional colons, optional `sha256:`), kept canonical (64 lowercase hex). */
+export const Fingerprint = z
+  .string()
+  .max(128)
+  .transform((v, ctx) => {
+    const normalized = normalizeFingerprint(v);
+    if (!normalized) {
+      ctx.addIssue({ code: 'custom', message: 'is not a SHA-256 fingerprint (64 hex digits, colons allowed)' });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
 export const Tag = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, 'tags are 1-64 characters: letters, digits and . _ : / -');
 
 /** One apt `-o` setting, `Key::Sub=value`: never an option of its own, never a newline. */
@@ -62,6 +76,10 @@ export const AgentConfigFile = z.strictObject({
   tags: z.array(Tag).max(64).optional(),
   /** Allow http:// to a server that is not on loopback (the credential then travels in clear). */
   allowInsecureHttp: z.boolean().optional(),
+  /** Fingerprint of the server's job-signing key to pin (else trusted on first use at enrollment). */
+  serverKey: Fingerprint.optional(),
+  /** SHA-256 fingerprint of the server's TLS certificate to pin (a self-signed certificate). */
+  serverFingerprint: Fingerprint.optional(),
   managers: ManagerSettingsFile.optional(),
 });
 export type AgentConfigFile = z.input<typeof AgentConfigFile>;

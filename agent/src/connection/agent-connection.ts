@@ -15,6 +15,7 @@ import {
   type ServerWelcome,
 } from '@patchwave/shared';
 import type { Logger } from 'pino';
+import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 import { chooseReport } from '../inventory/report.js';
 import { inventoryHash } from '../inventory/hash.js';
@@ -44,7 +45,15 @@ export interface AgentConnectionOptions {
   backoff?: { baseMs?: number; capMs?: number };
   /** How long to wait for server.welcome after the socket opened. Default 30 s. */
   welcomeTimeoutMs?: number;
+  /**
+   * TLS options for each connection attempt (certificate pinning: PATCHWAVE_SERVER_FINGERPRINT);
+   * a rejection skips the attempt and retries after backoff, without sending the credential.
+   */
+  tlsOptions?: () => Promise<AgentTlsOptions>;
 }
+
+/** The TLS settings a connection may add (a pinned certificate as trust anchor, an identity check). */
+export type AgentTlsOptions = Pick<ConnectionOptions, 'ca' | 'checkServerIdentity' | 'rejectUnauthorized'>;
 
 export interface ConnectionEvents {
   open: [];
@@ -58,8 +67,14 @@ export interface ConnectionEvents {
   close: [{ code: number; reason: string }];
   reconnect: [{ delayMs: number; attempt: number }];
   'cycle-error': [Error];
-  /** A valid server frame the connection does not handle itself (jobs). */
-  frame: [ServerMessage];
+  /** The server's TLS certificate did not match the pinned fingerprint (or could not be checked). */
+  'tls-error': [Error];
+  /**
+   * A valid server frame the connection does not handle itself (jobs), and acks of frames it did
+   * not send itself (job results); the second argument is the frame's text as received (a job's
+   * signature covers the job exactly as sent).
+   */
+  frame: [ServerMessage, string];
 }
 
 interface Pending {
@@ -99,10 +114,14 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
   private peerAlive = true;
   private cycle: Promise<void> | undefined;
   private rerun = false;
+  /** Hash of the inventory the last cycle collected (null when it failed). */
+  private lastHash: string | null = null;
   private readonly log: Logger;
+  private credential: string;
 
   constructor(private readonly options: AgentConnectionOptions) {
     super();
+    this.credential = options.credential;
     this.log = options.log.child({ component: 'connection' });
     this.backoff = new Backoff({ ...options.backoff, random: options.random });
   }
@@ -145,6 +164,15 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
     return this.cycle;
   }
 
+  /**
+   * Collects the inventory now, reports it when connected, and returns its hash (null when the
+   * collection failed): the evidence a job result points to.
+   */
+  async reinventory(): Promise<string | null> {
+    await this.rescan();
+    return this.lastHash;
+  }
+
   /** Sends a frame on the current connection (job results later); false when not connected. */
   sendFrame(frame: AgentMessage): boolean {
     return this.ws ? this.send(this.ws, frame) : false;
@@ -154,12 +182,35 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
+  /** Uses `credential` from the next connection on (after a rotation the agent stored). */
+  setCredential(credential: string): void {
+    this.credential = credential;
+  }
+
   private connect(): void {
+    if (this.stopped) return;
+    if (!this.options.tlsOptions) {
+      this.open({});
+      return;
+    }
+    // TLS pinning: the server's certificate is checked before the credential is ever sent.
+    this.options.tlsOptions().then(
+      (tls) => this.open(tls),
+      (err: unknown) => {
+        this.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'TLS check of the server failed; not connecting');
+        this.emit('tls-error', err as Error);
+        this.retryLater(0, 'TLS check failed');
+      },
+    );
+  }
+
+  private open(tls: AgentTlsOptions): void {
     if (this.stopped) return;
     const url = agentSocketUrl(this.options.serverUrl);
     this.log.debug({ url }, 'connecting');
     const ws = new WebSocket(url, {
-      headers: { Authorization: `Bearer ${this.options.credential}` },
+      ...(tls as WebSocket.ClientOptions),
+      headers: { Authorization: `Bearer ${this.credential}` },
       handshakeTimeout: 30_000,
       maxPayload: LIMITS.maxFrameBytes,
     });
@@ -175,6 +226,8 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
       if (status === 401 || status === 403) {
         this.log.error({ status, code: 'E_CREDENTIAL_INVALID' }, 'server refused the agent credential; the device may have been removed or its credential revoked');
         this.emit('unauthorized', { status });
+      } else if (status === 409) {
+        this.log.error({ status, code: 'E_DUPLICATE_CONNECTION' }, 'server refused a second connection of this device: another agent uses the same credential (a cloned machine?) or the previous connection is not closed yet');
       } else {
         this.log.warn({ status }, 'server answered the WebSocket upgrade with an HTTP error');
       }
@@ -219,14 +272,15 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
         this.onWelcome(ws, frame.payload);
         break;
       case 'ack':
+        if (!this.pending.has(frame.payload.of)) this.emit('frame', frame, text);
         void this.onAck(frame.payload.of);
         break;
       case 'error':
         this.onServerError(frame.payload);
         break;
       default:
-        // Frames handled elsewhere (job.offer, job.cancel: the job runner of issue 4 listens here).
-        this.emit('frame', frame);
+        // Frames handled elsewhere (job.offer, job.cancel: the job runner listens here).
+        this.emit('frame', frame, text);
     }
   }
 
@@ -266,9 +320,11 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
 
   private async inventoryCycle(): Promise<void> {
     const ws = this.ws;
+    this.lastHash = null;
     try {
       const inventory = await this.options.collectInventory();
       const hash = inventoryHash(inventory);
+      this.lastHash = hash;
       if (!ws || ws !== this.ws || ws.readyState !== WebSocket.OPEN) return;
       if ([...this.pending.values()].some((p) => p.hash === hash)) return;
       const choice = chooseReport(inventory, hash, this.base, this.serverHash);
@@ -340,6 +396,10 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
     this.pending.clear();
     this.ws = undefined;
     this.emit('close', { code, reason });
+    this.retryLater(code, reason);
+  }
+
+  private retryLater(code: number, reason: string): void {
     if (this.stopped) return;
     const attempt = this.backoff.attempts + 1;
     const delayMs = this.backoff.next();

@@ -1,4 +1,4 @@
-import { ApiErrorBody, ENROLL_PATH, EnrollResponse, PatchwaveError, type DeviceFacts, type ErrorCode } from '@patchwave/shared';
+import { ApiErrorBody, ENROLL_PATH, EnrollResponse, PatchwaveError, type DeviceFacts, type ErrorCode, type ServerKeyring } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import { Backoff, type RandomSource } from '../connection/backoff.js';
 import type { Clock } from '../connection/clock.js';
@@ -73,7 +73,10 @@ async function refusal(res: Response): Promise<EnrollmentRefused> {
  * token fails at once with a message saying which token problem it is; network errors and server
  * errors (5xx, 429) are retried with full-jitter backoff on the injected clock.
  */
-export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
+/** The identity to store, plus the server's signing keys from the answer (pinned by the trust module, not stored here). */
+export type EnrolledIdentity = AgentIdentity & { serverKeys?: ServerKeyring };
+
+export async function enroll(options: EnrollOptions): Promise<EnrolledIdentity> {
   const doFetch = options.fetch ?? fetch;
   const url = `${options.serverUrl.replace(/\/+$/, '')}${ENROLL_PATH}`;
   const backoff = new Backoff({ random: options.random });
@@ -93,7 +96,13 @@ export async function enroll(options: EnrollOptions): Promise<AgentIdentity> {
           throw new PatchwaveError('E_VALIDATION', `enrollment answer from ${url} is not an EnrollResponse: ${parsed.error.issues[0]?.message ?? ''}`);
         }
         options.log.info({ deviceId: parsed.data.deviceId }, 'enrolled');
-        return { deviceId: parsed.data.deviceId, credential: parsed.data.credential, serverUrl: options.serverUrl, enrolledAt: new Date(options.clock.now()).toISOString() };
+        return {
+          deviceId: parsed.data.deviceId,
+          credential: parsed.data.credential,
+          serverUrl: options.serverUrl,
+          enrolledAt: new Date(options.clock.now()).toISOString(),
+          ...(parsed.data.serverKeys ? { serverKeys: parsed.data.serverKeys } : {}),
+        };
       }
       if (res.status < 500 && res.status !== 429 && res.status !== 408) throw await refusal(res);
       retryReason = `HTTP ${res.status}`;

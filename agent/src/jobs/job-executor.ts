@@ -4,6 +4,7 @@ import {
   LIMITS,
   type AgentMessage,
   type CronSource,
+  type ErrorCode,
   type Job,
   type JobResultPayload,
   type ManagerName,
@@ -34,6 +35,11 @@ export interface JobExecutorDeps {
   /** Hands a frame to the connection; frames sent while offline stay in the outbox. */
   send: (frame: AgentMessage) => void;
   verifier?: JobVerifier;
+  /**
+   * Told of every offered job refused before it ran (bad or missing signature, another device,
+   * not yet valid, expired, replayed): the trust work reports it to the server as a security event.
+   */
+  onRefused?: (job: Job, refusal: { code: ErrorCode; message: string }) => void;
   cron?: CronSource;
   /** Tolerated clock skew for notBefore (default 5 min). */
   skewMs?: number;
@@ -165,6 +171,7 @@ export class JobExecutor {
     if (verdict.kind === 'refuse') {
       log.warn({ jobId: job.jobId, code: verdict.code, reason: verdict.message }, 'job refused');
       this.finish(job, refusedResult(job, this.deps.deviceId, verdict.status, { code: verdict.code, message: verdict.message }, this.now()));
+      this.deps.onRefused?.(job, { code: verdict.code, message: verdict.message });
       return;
     }
     store.receive(job, this.now().toISOString());
@@ -210,6 +217,7 @@ export class JobExecutor {
     this.deps.log.warn({ jobId: job.jobId }, 'job id seen before; refused as a replay');
     const refused = refusedResult(job, this.deps.deviceId, 'rejected', { code: 'E_JOB_REPLAYED', message: `job ${job.jobId} was received before and is never run twice` }, this.now());
     this.deps.send(agentFrame('job.result', { ...refused, inventoryHash: null }, this.newFrameId(), this.now()));
+    this.deps.onRefused?.(job, { code: 'E_JOB_REPLAYED', message: refused.message ?? 'replayed job' });
   }
 
   /** Journals the result (the job is done and its result queued, in one record), then sends it. */

@@ -4,6 +4,7 @@ import { brewModule } from './brew/index.js';
 import { chocoModule } from './choco/index.js';
 import { dnfModule, yumModule } from './dnf/index.js';
 import { pacmanModule } from './pacman/index.js';
+import { simulatedModule } from './simulated/index.js';
 import { softwareUpdateModule } from './softwareupdate/index.js';
 import { windowsUpdateModule } from './windows-update/index.js';
 import { wingetModule } from './winget/index.js';
@@ -38,4 +39,6 @@ export const ADAPTERS: readonly AdapterModule[] = [
   wingetModule,
   chocoModule,
   windowsUpdateModule,
+  // Never detected (explicit-only): used alone when the agent runs with --simulate <scenario>.
+  simulatedModule,
 ];

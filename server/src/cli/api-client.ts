@@ -40,6 +40,32 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** A GET whose answer is not JSON (a PDF or CSV report): the bytes and the response headers. */
+  async getRaw(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<{ bytes: Buffer; headers: Headers }> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    let response: Response;
+    try {
+      response = await this.doFetch(`${this.base}${qs ? `${path}?${qs}` : path}`, { headers: this.options.token ? { authorization: `Bearer ${this.options.token}` } : {} });
+    } catch (err) {
+      const detail = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ApiError(`cannot reach the server at ${this.base} (${detail?.code ?? detail?.message ?? (err as Error).message})`, null, null);
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) {
+      let error: ApiErrorBody['error'] | undefined;
+      try {
+        error = (JSON.parse(bytes.toString('utf8')) as ApiErrorBody).error;
+      } catch {
+        error = undefined;
+      }
+      if (error?.code) throw new ApiError(`${error.code}: ${error.message}`, response.status, error.code);
+      throw new ApiError(`server answered ${response.status} ${response.statusText}`, response.status, null);
+    }
+    return { bytes, headers: response.headers };
+  }
+
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
   }

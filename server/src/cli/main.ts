@@ -7,12 +7,24 @@ import { SERVER_VERSION } from '../version.js';
 
 export const HELP = `patchwave ${SERVER_VERSION} — operator CLI of the patchwave patch management server
 
-  patchwave server start|admin-token      run the server / recover an admin token
+  patchwave server start|cert|admin-token run the server / make a TLS certificate / recover an admin token
   patchwave login --server URL --token T  remember where and as whom to connect
   patchwave logout
   patchwave token create|list|revoke      enrollment tokens
   patchwave devices list|show|update      enrolled devices
   patchwave audit verify|export           the hash-chained audit log
+  patchwave user create|list|disable|enable|set-role|reset-password   operator accounts
+  patchwave api-token create|list|revoke  API tokens for scripts and the CLI
+  patchwave signing-key list|rotate|revoke   the server's job-signing keys
+  patchwave deploy create|plan|approve|start|pause|resume|abort|rollback|status|list|devices
+                                          deployments in gated waves
+  patchwave feeds import|status|imports|refresh   vulnerability feeds (OSV, CISA KEV, EPSS)
+  patchwave advisories show <id>          one advisory with its provenance
+  patchwave findings list|show|accept-risk|revoke-exception|not-affected   findings ranked by risk
+  patchwave compliance summary            coverage, time to patch, SLA attainment
+  patchwave report compliance --format json|csv|pdf [--out FILE]   the auditors' report
+  patchwave catalog                       available updates across the fleet and what they fix
+  patchwave selections resolve            "fixes KEV/P1/CVE-X findings" → package@version per device
 
 Commands that talk to a server take --server URL (or PATCHWAVE_SERVER_URL) and --token TOKEN
 (or PATCHWAVE_API_TOKEN), else use the "patchwave login" file; --json prints JSON for scripts.
@@ -33,6 +45,28 @@ export async function runCli(argv: string[], io: Io = processIo, hooks: ServerCo
         return await (await import('./commands/devices.js')).devicesCommand(rest, io);
       case 'audit':
         return await (await import('./commands/audit.js')).auditCommand(rest, io);
+      case 'user':
+        return await (await import('./commands/users.js')).userCommand(rest, io);
+      case 'api-token':
+        return await (await import('./commands/api-tokens.js')).apiTokenCommand(rest, io);
+      case 'signing-key':
+        return await (await import('./commands/signing-keys.js')).signingKeyCommand(rest, io);
+      case 'deploy':
+        return await (await import('./commands/deploy.js')).deployCommand(rest, io);
+      case 'feeds':
+        return await (await import('./commands/feeds.js')).feedsCommand(rest, io);
+      case 'advisories':
+        return await (await import('./commands/feeds.js')).advisoriesCommand(rest, io);
+      case 'findings':
+        return await (await import('./commands/findings.js')).findingsCommand(rest, io);
+      case 'report':
+        return await (await import('./commands/compliance.js')).reportCommand(rest, io);
+      case 'compliance':
+        return await (await import('./commands/compliance.js')).complianceCommand(rest, io);
+      case 'catalog':
+        return await (await import('./commands/compliance.js')).catalogCommand(rest, io);
+      case 'selections':
+        return await (await import('./commands/compliance.js')).selectionsCommand(rest, io);
       case 'login':
         return await (await import('./commands/login.js')).loginCommand(rest, io);
       case 'logout':

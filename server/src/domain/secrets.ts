@@ -8,6 +8,7 @@ export const SECRET_PREFIX = {
   enrollment: 'pwe_',
   agent: 'pwa_',
   api: 'pwt_',
+  session: 'pws_',
 } as const;
 export type SecretKind = keyof typeof SECRET_PREFIX;
 

@@ -1,11 +1,14 @@
+import type { AccessRepositories } from './access-repositories.js';
 import type { ApiTokenRepository } from './api-tokens/api-token-repository.js';
 import type { AuditRepository } from './audit/audit-repository.js';
+import type { DeploymentRepositories } from './deployments/ports.js';
 import type { DeviceRepository } from './devices/device-repository.js';
 import type { EnrollmentTokenRepository } from './enrollment/enrollment-token-repository.js';
 import type { InventoryRepository } from './inventory/inventory-repository.js';
+import type { VulnerabilityRepositories } from './vulnerabilities/ports.js';
 
 /** Every repository, bound to one connection or one transaction. */
-export interface Repositories {
+export interface Repositories extends DeploymentRepositories, AccessRepositories, VulnerabilityRepositories {
   devices: DeviceRepository;
   inventory: InventoryRepository;
   enrollmentTokens: EnrollmentTokenRepository;

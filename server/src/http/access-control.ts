@@ -1,7 +1,8 @@
 import { PatchwaveError } from '@patchwave/shared';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { roleSatisfies } from '../domain/api-tokens/api-token.js';
-import { bearerToken } from '../domain/secrets.js';
+import { refuseDuplicateConnection } from '../ws/duplicate-connection.js';
+import { authenticateOperator } from './auth/operator-auth.js';
 import type { RouteEntry } from './fastify-types.js';
 
 /**
@@ -12,13 +13,19 @@ import type { RouteEntry } from './fastify-types.js';
 export function registerAccessControl(app: FastifyInstance): void {
   const routes: RouteOptions[] = [];
   app.decorateRequest('principal', null);
+  app.decorateRequest('authSession', null);
   app.decorateRequest('device', null);
   app.addHook('onRoute', (route) => {
     routes.push(route);
     const access = route.config?.access;
-    if (route.schema && access && typeof access === 'object') {
+    if (route.schema && access && (typeof access === 'object' || access === 'self')) {
       // For the OpenAPI document: the bearer scheme and the role this route needs.
-      const note = access.role === 'auditor' ? 'Needs an API token (any role).' : `Needs an API token with the ${access.role} role.`;
+      const note =
+        access === 'self'
+          ? 'Needs a session or an API token (any role); acts on the caller only.'
+          : access.role === 'auditor'
+            ? 'Needs a session or an API token (any role).'
+            : `Needs a session or an API token with the ${access.role} role.`;
       route.schema = { ...route.schema, security: [{ apiToken: [] }], description: [route.schema.description, note].filter(Boolean).join('\n\n') };
     }
   });
@@ -44,28 +51,36 @@ export function registerAccessControl(app: FastifyInstance): void {
       request.device = await authenticateAgent(app, request);
       return;
     }
-    const secret = bearerToken(request.headers.authorization);
-    if (!secret) throw new PatchwaveError('E_UNAUTHORIZED', 'missing "Authorization: Bearer <API token>" header');
-    const principal = await app.services.apiTokens.authenticate(secret);
-    if (!principal) throw new PatchwaveError('E_UNAUTHORIZED', 'API token is not valid (unknown, expired or revoked)');
-    if (!roleSatisfies(principal.role, access.role)) {
-      throw new PatchwaveError('E_FORBIDDEN', `this route needs the ${access.role} role; the token has ${principal.role}`);
+    const principal = await authenticateOperator(app, request);
+    if (access !== 'self' && !roleSatisfies(principal.role, access.role)) {
+      await app.services.audit.record(null, {
+        actor: principal.actor,
+        action: 'access.denied',
+        target: `route:${request.method} ${request.routeOptions.url}`,
+        details: { required: access.role, role: principal.role, via: principal.kind, remoteAddress: request.ip },
+      });
+      const via = principal.kind === 'session' ? 'your account' : 'the token';
+      throw new PatchwaveError('E_FORBIDDEN', `this route needs the ${access.role} role; ${via} has ${principal.role}`);
     }
     request.principal = principal;
   });
 }
 
 async function authenticateAgent(app: FastifyInstance, request: FastifyRequest) {
-  const device = await app.services.devices.authenticateAgent(request.headers.authorization);
-  if (device) return device;
+  const outcome = await app.services.agentIdentity.authenticate(request.headers.authorization);
+  if (outcome.ok) {
+    if (request.headers.upgrade) await refuseDuplicateConnection(app, outcome.device.id, request.ip);
+    return outcome.device;
+  }
   app.metrics.agentRejected.inc();
   await app.services.audit.record(null, {
     actor: 'anonymous',
     action: 'agent.connect.rejected',
-    target: '',
-    details: { reason: request.headers.authorization ? 'unknown credential' : 'no credential', remoteAddress: request.ip, url: request.url },
+    target: outcome.deviceId ? `device:${outcome.deviceId}` : '',
+    details: { reason: outcome.reason, remoteAddress: request.ip, url: request.url },
   });
-  throw new PatchwaveError('E_CREDENTIAL_INVALID', 'agent credential missing or not valid');
+  const message = outcome.reason === 'revoked' ? 'agent credential was revoked' : 'agent credential missing or not valid';
+  throw new PatchwaveError('E_CREDENTIAL_INVALID', message);
 }
 
 /** The principal of a role-protected route (set by the access hook). */

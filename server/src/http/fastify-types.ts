@@ -1,4 +1,5 @@
 import type { Principal, Role } from '../domain/api-tokens/api-token.js';
+import type { DeploymentServices } from '../domain/deployments/deployment-services.js';
 import type { Device } from '../domain/devices/device.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { Services } from '../services.js';
@@ -6,11 +7,13 @@ import type { AgentFrameHandler } from '../ws/agent-connection.js';
 import type { AgentRegistry } from '../ws/agent-registry.js';
 
 /**
- * Who may call a route: anyone (`public`), an enrolled agent with its credential (`agent`), or an
- * operator whose token carries the role (admin satisfies every role). Every route must declare one;
- * a route without it is refused to everybody.
+ * Who may call a route: anyone (`public`), an enrolled agent with its credential (`agent`), any
+ * signed-in operator acting on themselves only (`self`: who am I, log out, change my password), or
+ * an operator whose token or session carries the role (admin satisfies every role; `auditor` marks
+ * a read route open to every role). Every route must declare one; a route without it is refused to
+ * everybody.
  */
-export type RouteAccess = 'public' | 'agent' | { role: Role };
+export type RouteAccess = 'public' | 'agent' | 'self' | { role: Role };
 
 export interface RouteEntry {
   method: string;
@@ -31,6 +34,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     agents: AgentRegistry;
+    /** Deployments: operator commands, reads, agent reports and the orchestrator loop. */
+    deployments: DeploymentServices;
     metrics: ServerMetrics;
     /** Handlers of agent frame types beyond the core ones, by type; features register theirs here. */
     agentFrameHandlers: Map<string, AgentFrameHandler>;

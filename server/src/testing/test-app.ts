@@ -4,6 +4,7 @@ import { buildApp } from '../app.js';
 import type { ServerConfig } from '../config.js';
 import { ServerConfig as ServerConfigSchema } from '../config.js';
 import type { Clock } from '../domain/clock.js';
+import type { CronScheduler } from '../domain/vulnerabilities/index.js';
 import type { Role } from '../domain/api-tokens/api-token.js';
 import type { TempStore } from './temp-store.js';
 import { openTempStore } from './temp-store.js';
@@ -24,7 +25,18 @@ export function testConfig(dataDir: string, over: Partial<ServerConfig> = {}): S
 }
 
 /** buildApp on a real SQLite file in a temp dir, with an admin token, logging nothing. */
-export async function openTestApp(options: { clock?: Clock; config?: Partial<ServerConfig>; pingIntervalMs?: number } = {}): Promise<TestApp> {
+export async function openTestApp(
+  options: {
+    clock?: Clock;
+    config?: Partial<ServerConfig>;
+    pingIntervalMs?: number;
+    deploymentLoop?: boolean;
+    consoleDir?: string;
+    /** Vulnerability background jobs: none by default (tests run `app.vulnerabilities.jobs` by hand). */
+    vulnerabilityScheduler?: CronScheduler | null;
+    feedFetch?: typeof fetch;
+  } = {},
+): Promise<TestApp> {
   const temp = await openTempStore();
   const app = await buildApp({
     config: testConfig(temp.dir, options.config),
@@ -32,6 +44,10 @@ export async function openTestApp(options: { clock?: Clock; config?: Partial<Ser
     logger: pino({ level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
+    ...(options.deploymentLoop !== undefined ? { deploymentLoop: options.deploymentLoop } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    vulnerabilityScheduler: options.vulnerabilityScheduler ?? null,
+    ...(options.feedFetch ? { feedFetch: options.feedFetch } : {}),
   });
   await app.ready();
   const admin = await app.services.apiTokens.bootstrapAdmin();

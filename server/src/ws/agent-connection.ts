@@ -23,6 +23,8 @@ export interface AgentConnectionOptions {
   pingIntervalMs: number;
   /** Handlers for frame types beyond hello, inventory, heartbeat, ack and error. */
   handlers?: ReadonlyMap<string, AgentFrameHandler>;
+  /** Called once the agent said hello and the welcome was sent. */
+  onHello?: (link: AgentLink, hello: Extract<AgentMessage, { type: 'agent.hello' }>['payload']) => void;
 }
 
 /** What the server offers in server.welcome. */
@@ -141,9 +143,13 @@ export class AgentConnection implements AgentLink {
       case 'heartbeat':
         this.send(serverFrame('ack', { of: frame.id }));
         return;
-      case 'ack':
+      case 'ack': {
         this.log.debug({ of: frame.payload.of }, 'agent acknowledged');
+        // Features that wait for the agent to confirm one of their frames (a credential rotation) listen here.
+        const onAck = this.options.handlers?.get('ack');
+        if (onAck) await onAck(frame, this);
         return;
+      }
       case 'error':
         this.log.warn({ code: frame.payload.code, message: frame.payload.message, of: frame.payload.of }, 'agent reported an error');
         return;
@@ -176,6 +182,7 @@ export class AgentConnection implements AgentLink {
         inventoryHash: device.inventoryHash,
       }),
     );
+    this.options.onHello?.(this, frame.payload);
   }
 
   private async report(frame: Extract<AgentMessage, { type: 'inventory.report' }>): Promise<void> {

@@ -247,14 +247,17 @@ describe('agent gateway: bad frames and limits', () => {
     expect((await agent.closed).code).toBe(1008);
   });
 
-  it('replaces an older connection of the same device', async () => {
+  it('refuses a second connection of a connected device (409, audited) and keeps the first', async () => {
     const { deviceId, credential } = await enrollDevice(t.app);
     const first = await greeted(credential);
-    const second = await greeted(credential);
-    expect((await first.closed).code).toBe(4000);
+    const refused = await TestAgentSocket.refused(url, { authorization: `Bearer ${credential}` });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'E_DUPLICATE_CONNECTION' } });
     expect(t.app.agents.get(deviceId)).toBeDefined();
-    second.send(agentFrame('heartbeat', {}));
-    expectType(await second.next(), 'ack');
+    first.send(agentFrame('heartbeat', {}));
+    expectType(await first.next(), 'ack');
+    const [alert] = await t.app.services.audit.list({ limit: 10, action: 'agent.connect.duplicate' });
+    expect(alert).toMatchObject({ actor: `device:${deviceId}`, target: `device:${deviceId}`, details: { stage: 'upgrade', remoteAddress: '127.0.0.1' } });
   });
 });
 
@@ -262,6 +265,8 @@ describe('agent gateway: frame types handled by later features', () => {
   it('answers E_NOT_SUPPORTED to a valid frame no handler takes, and routes it to a registered handler', async () => {
     const { deviceId, credential } = await enrollDevice(t.app);
     const agent = await greeted(credential);
+    // Deployments register a handler for agent.rebooted; without one the core answers E_NOT_SUPPORTED.
+    t.app.agentFrameHandlers.delete('agent.rebooted');
     const rebooted = agentFrame('agent.rebooted', { bootId: 'boot-1' });
     agent.send(rebooted);
     expect(expectType(await agent.next(), 'error').payload).toMatchObject({ code: 'E_NOT_SUPPORTED', of: rebooted.id });

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AgentConnectionOptions } from './agent-connection.js';
 import { AgentConnection } from './agent-connection.js';
+import { CLOSE_DUPLICATE } from './agent-registry.js';
+import { alertDuplicateConnection } from './duplicate-connection.js';
 
 export const CLOSE_GOING_AWAY = 1001;
 
@@ -45,16 +47,27 @@ export async function agentGateway(app: FastifyInstance, options: AgentConnectio
         socket.close(CLOSE_GOING_AWAY, 'server shutting down');
         return;
       }
-      const connection = new AgentConnection(device.id, socket, app.services, app.metrics, log, options);
+      const connection = new AgentConnection(device.id, socket, app.services, app.metrics, log, {
+        ...options,
+        onHello: (link, hello) => {
+          options.onHello?.(link, hello);
+          app.agents.greeted(link, hello.capabilities);
+        },
+      });
       connection.start((code) => {
         app.agents.remove(connection);
         app.metrics.agentConnections.set(app.agents.size);
         app.metrics.agentDisconnects.inc({ code: String(code) });
         log.info({ code, badFrames: connection.badFrameCount }, 'agent disconnected');
       });
-      const replaced = app.agents.add(connection);
+      if (!app.agents.add(connection)) {
+        // Two upgrades of one credential raced past the check before the upgrade: the first stays.
+        connection.close(CLOSE_DUPLICATE, 'this device is connected already');
+        void alertDuplicateConnection(app, device.id, request.ip, 'registration').catch((err: unknown) => log.error({ err }, 'auditing a duplicate connection failed'));
+        return;
+      }
       app.metrics.agentConnections.set(app.agents.size);
-      log.info({ remoteAddress: request.ip, replaced: replaced !== null }, 'agent connected');
+      log.info({ remoteAddress: request.ip }, 'agent connected');
     },
   );
 }

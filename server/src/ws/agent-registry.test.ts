@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentLink } from './agent-registry.js';
-import { AgentRegistry, CLOSE_REPLACED } from './agent-registry.js';
+import { AgentRegistry } from './agent-registry.js';
 
 function link(deviceId: string): AgentLink & { closes: [number, string][] } {
   const closes: [number, string][] = [];
@@ -8,17 +8,19 @@ function link(deviceId: string): AgentLink & { closes: [number, string][] } {
 }
 
 describe('AgentRegistry', () => {
-  it('keeps one link per device, closing the one a newer link replaces', () => {
+  it('keeps one link per device: a second one is refused and the first stays untouched', () => {
     const registry = new AgentRegistry();
     const a1 = link('a');
     const a2 = link('a');
-    registry.add(a1);
-    expect(registry.add(a2)).toBe(a1);
-    expect(a1.closes).toEqual([[CLOSE_REPLACED, 'replaced by a newer connection of this device']]);
-    registry.remove(a1);
-    expect(registry.get('a')).toBe(a2);
+    expect(registry.add(a1)).toBe(true);
+    expect(registry.add(a2)).toBe(false);
+    expect(a1.closes).toEqual([]);
+    expect(registry.get('a')).toBe(a1);
     registry.remove(a2);
+    expect(registry.get('a')).toBe(a1);
+    registry.remove(a1);
     expect(registry.isOnline('a')).toBe(false);
+    expect(registry.add(a2)).toBe(true);
   });
 
   it('closes everything on shutdown and reports that it is closing', () => {

@@ -8,23 +8,55 @@ export interface AgentLink {
   close(code: number, reason: string): void;
 }
 
-/** Close code for a connection replaced by a newer one from the same device. */
-export const CLOSE_REPLACED = 4000;
+/** Close code of a second connection of a device that already has one (refused, not the first). */
+export const CLOSE_DUPLICATE = 4002;
+/** Close code of a connection whose credential was just revoked. */
+export const CLOSE_REVOKED = 4001;
 
 /**
  * Live agent connections by device id: later features push jobs through `get(id)` and close a
- * revoked agent at once. One connection per device; a newer one replaces the older.
+ * revoked agent at once. One identity, one live session: while a device has a connection, a
+ * second one with the same credential is refused (a cloned VM or a copied credential), never
+ * allowed to take over the first.
  */
 export class AgentRegistry {
   private readonly links = new Map<string, AgentLink>();
+  private readonly capabilities = new WeakMap<AgentLink, ReadonlySet<string>>();
+  private readonly greetedListeners = new Set<(link: AgentLink, capabilities: ReadonlySet<string>) => void>();
   private closing = false;
 
-  /** Registers the link; returns the link it replaced, already closed, if any. */
-  add(link: AgentLink): AgentLink | null {
-    const previous = this.links.get(link.deviceId) ?? null;
+  /**
+   * A link said hello (after the server's welcome went out): remember what it can do and tell the
+   * listeners (the deployment orchestrator offers the jobs that wait for the device).
+   */
+  greeted(link: AgentLink, capabilities: readonly string[]): void {
+    const set = new Set(capabilities);
+    this.capabilities.set(link, set);
+    if (this.links.get(link.deviceId) !== link) return;
+    for (const listener of this.greetedListeners) listener(link, set);
+  }
+
+  /** Listens to hellos; returns the function that stops listening. */
+  onGreeted(listener: (link: AgentLink, capabilities: ReadonlySet<string>) => void): () => void {
+    this.greetedListeners.add(listener);
+    return () => this.greetedListeners.delete(listener);
+  }
+
+  /** True when the device's current link said hello listing `capability`. */
+  hasCapability(deviceId: string, capability: string): boolean {
+    const link = this.links.get(deviceId);
+    return link !== undefined && (this.capabilities.get(link)?.has(capability) ?? false);
+  }
+
+  /**
+   * Registers the link. False when the device already has another live link: the new one is not
+   * registered and the caller must close it (CLOSE_DUPLICATE).
+   */
+  add(link: AgentLink): boolean {
+    const existing = this.links.get(link.deviceId);
+    if (existing && existing !== link) return false;
     this.links.set(link.deviceId, link);
-    if (previous && previous !== link) previous.close(CLOSE_REPLACED, 'replaced by a newer connection of this device');
-    return previous;
+    return true;
   }
 
   /** Removes the link if it is still the device's current one. */

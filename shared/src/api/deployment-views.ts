@@ -140,9 +140,90 @@ export const DeviceJobView = z.object({
   errorCode: z.enum(ERROR_CODES).optional(),
   message: z.string().max(LIMITS.message).optional(),
   result: JobResultPayload.optional(),
+  /** For a rollback job: the apply job whose versions it restores. */
+  rollbackOf: JobId.optional(),
+  /**
+   * The re-inventory behind the result: the hash the agent reported after the job and whether the
+   * server stored an inventory with that hash (the evidence findings are closed on).
+   */
+  evidence: z
+    .object({
+      inventoryHash: z.string().max(64),
+      verified: z.boolean(),
+      inventoryAt: Timestamp.optional(),
+    })
+    .optional(),
   updatedAt: Timestamp,
 });
 export type DeviceJobView = z.infer<typeof DeviceJobView>;
+
+export const DeviceJobList = z.object({
+  items: z.array(DeviceJobView),
+  total: z.number().int().nonnegative(),
+});
+export type DeviceJobList = z.infer<typeof DeviceJobList>;
+
+/** What a rollback request created: one job per device that has versions to restore. */
+export const RollbackView = z.object({
+  deploymentId: z.string().max(LIMITS.id),
+  jobs: z.array(z.object({ jobId: JobId, deviceId: DeviceId, wave: z.number().int().nonnegative(), packages: z.number().int().nonnegative() })),
+  /** Devices in scope that had nothing to roll back, and why. */
+  skipped: z.array(z.object({ deviceId: DeviceId, reason: z.string().max(LIMITS.message) })),
+});
+export type RollbackView = z.infer<typeof RollbackView>;
+
+/**
+ * Server-sent events of `GET /api/v1/deployments/:id/events` (`text/event-stream`). Each SSE
+ * message has `event: <type>`, `id: <seq>` and `data: <JSON of the event>`. The stream opens with
+ * one `snapshot` (the whole DeploymentView); then every change follows as it happens. A client
+ * that reconnects gets a fresh snapshot (there is no replay by Last-Event-ID).
+ * - `deployment.updated`: the deployment's state or wave changed (action and actor say why);
+ * - `wave.updated`: a wave's state changed or its gates were evaluated with a new verdict;
+ * - `job.updated`: one device job changed state (offered, accepted, running, a result, a time-out);
+ * - `heartbeat`: sent every 15 s so that proxies keep the stream open.
+ */
+export const DEPLOYMENT_EVENT_TYPES = ['snapshot', 'deployment.updated', 'wave.updated', 'job.updated', 'heartbeat'] as const;
+
+export const DeploymentStreamEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), seq: z.number().int().nonnegative(), at: Timestamp, deployment: DeploymentView }),
+  z.object({
+    type: z.literal('deployment.updated'),
+    seq: z.number().int().nonnegative(),
+    at: Timestamp,
+    deploymentId: z.string().max(LIMITS.id),
+    state: DeploymentState,
+    currentWave: z.number().int().nonnegative().nullable(),
+    /** The audited action (`deployment.start`, `deployment.halt`, …) and who did it. */
+    action: z.string().max(128),
+    actor: z.string().max(LIMITS.shortText),
+    reason: z.string().max(LIMITS.message).optional(),
+    haltReason: z.string().max(LIMITS.message).optional(),
+  }),
+  z.object({
+    type: z.literal('wave.updated'),
+    seq: z.number().int().nonnegative(),
+    at: Timestamp,
+    deploymentId: z.string().max(LIMITS.id),
+    wave: z.number().int().nonnegative(),
+    state: WaveState,
+    gate: GateVerdictView.optional(),
+  }),
+  z.object({
+    type: z.literal('job.updated'),
+    seq: z.number().int().nonnegative(),
+    at: Timestamp,
+    deploymentId: z.string().max(LIMITS.id),
+    jobId: JobId,
+    deviceId: DeviceId,
+    wave: z.number().int().nonnegative(),
+    kind: z.enum(['apply', 'rollback', 'rescan', 'reboot', 'plan']),
+    state: DeviceJobState,
+    errorCode: z.enum(ERROR_CODES).optional(),
+    message: z.string().max(LIMITS.message).optional(),
+  }),
+  z.object({ type: z.literal('heartbeat'), seq: z.number().int().nonnegative(), at: Timestamp }),
+]);
+export type DeploymentStreamEvent = z.infer<typeof DeploymentStreamEvent>;
 
 /** Dry run of one device: what its package managers say they would change. */
 export const DevicePlanView = z.object({

@@ -223,6 +223,14 @@ export const ApproveDeploymentRequest = z.object({
 });
 export type ApproveDeploymentRequest = z.infer<typeof ApproveDeploymentRequest>;
 
+/**
+ * Resume a paused or halted deployment. `retryFailed` (default true) gives the devices of the
+ * current wave whose job failed, timed out or was interrupted a new job, so that the wave's gates
+ * judge the retry (after a fix) rather than the old failure.
+ */
+export const ResumeDeploymentRequest = DeploymentActionRequest.extend({ retryFailed: z.boolean().default(true) });
+export type ResumeDeploymentRequest = z.infer<typeof ResumeDeploymentRequest>;
+
 /** Let a halted wave pass despite the named gates. */
 export const SkipGatesRequest = z.object({
   wave: z.number().int().min(0),

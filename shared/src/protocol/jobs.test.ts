@@ -51,6 +51,12 @@ describe('job.offer', () => {
     expect(dur.error?.issues[0]?.message).toBe('durationMinutes must be greater than 0');
   });
 
+  it('takes window durations in whole seconds, not finer', () => {
+    expect(MaintenanceWindow.safeParse({ cron: '* * * * *', durationMinutes: 0.5, timeZone: 'UTC' }).success).toBe(true);
+    const odd = MaintenanceWindow.safeParse({ cron: '* * * * *', durationMinutes: 0.0001, timeZone: 'UTC' });
+    expect(odd.error?.issues[0]?.message).toBe('durationMinutes must be a whole number of seconds (0.5 = 30 s)');
+  });
+
   it('checks CVE ids', () => {
     expect(UpdateSelection.safeParse({ kind: 'advisories', ids: ['CVE-2024-3094', 'DSA-5678-1'] }).success).toBe(true);
     const bad = UpdateSelection.safeParse({ kind: 'advisories', ids: ['CVE-24-1'] });

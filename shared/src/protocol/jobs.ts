@@ -52,9 +52,10 @@ export const MaintenanceWindow = z.object({
   cron: z.string().trim().min(1, 'cron expression must not be empty').max(LIMITS.shortText),
   durationMinutes: z
     .number()
-    .int('durationMinutes must be a whole number of minutes')
     .gt(0, 'durationMinutes must be greater than 0')
-    .max(7 * 24 * 60, 'durationMinutes must be at most 10080 (7 days)'),
+    .max(7 * 24 * 60, 'durationMinutes must be at most 10080 (7 days)')
+    // Whole seconds: 0.5 is a 30-second window (short windows are for tests and demos).
+    .refine((m) => Math.abs(m * 60 - Math.round(m * 60)) < 1e-9, { message: 'durationMinutes must be a whole number of seconds (0.5 = 30 s)' }),
   timeZone: TimeZone,
 });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;

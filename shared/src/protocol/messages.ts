@@ -7,6 +7,7 @@ import { AvailableUpdate } from '../domain/package.js';
 import { RebootState } from '../domain/reboot.js';
 import { envelope, FrameId } from './envelope.js';
 import { AgentRebooted, JobAccepted, JobCancel, JobOffer, JobProgress, JobResult } from './jobs.js';
+import { CredentialRotate, SecurityEvent, TrustKeys } from './trust.js';
 
 const Capabilities = z.array(z.string().max(64)).max(64);
 const Hash = z.string().regex(/^[a-f0-9]{64}$/, 'expected a lowercase hex SHA-256');
@@ -91,11 +92,12 @@ export const AgentMessage = z.discriminatedUnion('type', [
   JobProgress,
   JobResult,
   AgentRebooted,
+  SecurityEvent,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 
 /** Frames a server may send. */
-export const ServerMessage = z.discriminatedUnion('type', [ServerWelcome, Ack, ErrorFrame, JobOffer, JobCancel]);
+export const ServerMessage = z.discriminatedUnion('type', [ServerWelcome, Ack, ErrorFrame, JobOffer, JobCancel, TrustKeys, CredentialRotate]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 export type AgentHello = z.infer<typeof AgentHello>;

@@ -10,6 +10,11 @@
  *   deadline, optional keyId + signature over `jobSigningBytes`); job.accepted, job.progress,
  *   job.result (acked by `ack`, repeated until then) and agent.rebooted (agent → server). Servers
  *   send jobs only to agents whose hello lists the `jobs` capability.
+ * - 1 (additive, 2026-11-28): trust.keys (server → agent: the Ed25519 job-signing keyring, new keys
+ *   endorsed by an older one, revoked key ids) and credential.rotate (server → agent, acked by
+ *   `ack` once stored), sent only to agents listing `trust.keys` / `credential.rotate` in their
+ *   hello; security.event (agent → server: a job or key refused, written to the audit log);
+ *   EnrollResponse.serverKeys (the keyring, for trust on first use).
  */
 export const PROTOCOL_VERSION = 1;
 

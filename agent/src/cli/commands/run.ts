@@ -18,6 +18,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
       'log-level': { type: 'string' },
       tag: { type: 'string', multiple: true },
       simulate: { type: 'string' },
+      'server-key': { type: 'string' },
+      'server-fingerprint': { type: 'string' },
     },
     { min: 0, max: 0 },
   );
@@ -31,6 +33,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
       logLevel: values['log-level'],
       tags: values.tag,
       simulate: values.simulate,
+      serverKey: values['server-key'],
+      serverFingerprint: values['server-fingerprint'],
     },
     env: io.env,
     platform: io.platform,

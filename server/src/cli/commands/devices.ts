@@ -4,6 +4,7 @@ import { clientFromFlags } from '../client-from-flags.js';
 import type { Io } from '../output.js';
 import { keyValues, printJson, shortTime, table } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { DEVICE_TRUST_HELP, deviceTrustCommand } from './device-trust.js';
 
 interface DeviceDto {
   id: string;
@@ -22,6 +23,8 @@ interface DeviceDto {
   facts?: { hardware?: { model?: string; serial?: string }; os?: { kernel?: string } };
   inventoryHash?: string | null;
   managers?: { name: string; ok: boolean; version?: string }[];
+  approved?: boolean;
+  credentialRevokedAt?: string | null;
 }
 
 interface Page<T> {
@@ -37,7 +40,7 @@ export const DEVICES_HELP = `patchwave devices — enrolled devices
                          [--order asc|desc] [--limit N] [--offset N] [--json]
   patchwave devices show <id> [--json]
   patchwave devices update <id> [--tag TAG]... [--clear-tags] [--criticality low|medium|high|critical] [--json]
-`;
+${DEVICE_TRUST_HELP}`;
 
 const SORTS = ['hostname', 'lastSeenAt', 'enrolledAt', 'criticality'];
 
@@ -50,6 +53,11 @@ export async function devicesCommand(args: string[], io: Io): Promise<number> {
       return show(rest, io);
     case 'update':
       return update(rest, io);
+    case 'trust':
+    case 'approve':
+    case 'revoke':
+    case 'rotate-credential':
+      return deviceTrustCommand(sub, rest, io);
     case undefined:
     case 'help':
     case '--help':
@@ -57,7 +65,7 @@ export async function devicesCommand(args: string[], io: Io): Promise<number> {
       io.out(DEVICES_HELP);
       return sub === undefined ? 2 : 0;
     default:
-      throw new UsageError(`devices: unknown command "${sub}" (expected list, show or update)`);
+      throw new UsageError(`devices: unknown command "${sub}" (expected list, show, update, trust, approve, revoke or rotate-credential)`);
   }
 }
 
@@ -130,6 +138,7 @@ function describe(io: Io, d: DeviceDto): void {
       ['serial', d.facts?.hardware?.serial ?? '-'],
       ['agent', d.agentVersion],
       ['state', d.online ? 'online' : 'offline'],
+      ['trust', d.credentialRevokedAt ? `credential revoked ${d.credentialRevokedAt}` : d.approved === false ? 'waits for approval (gets no jobs)' : 'approved'],
       ['criticality', d.criticality],
       ['tags', d.tags.join(', ') || '-'],
       ['enrolled', d.enrolledAt],

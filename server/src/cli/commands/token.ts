@@ -16,16 +16,18 @@ interface TokenDto {
   uses: number;
   revokedAt: string | null;
   tags: string[];
+  requiresApproval?: boolean;
   token?: string;
 }
 
 export const TOKEN_HELP = `patchwave token — enrollment tokens
 
-  patchwave token create [--expires 24h] [--max-uses 1] [--name TEXT] [--tag TAG]... [--json]
+  patchwave token create [--expires 24h] [--max-uses 1] [--name TEXT] [--tag TAG]... [--requires-approval] [--json]
   patchwave token list [--status active|expired|revoked|exhausted] [--json]
   patchwave token revoke <id> [--json]
 
-The secret of a new token is printed once; only its hash is stored.
+The secret of a new token is printed once; only its hash is stored. Devices enrolled with a
+--requires-approval token get no jobs until "patchwave devices approve <id>".
 `;
 
 export async function tokenCommand(args: string[], io: Io): Promise<number> {
@@ -51,7 +53,7 @@ export async function tokenCommand(args: string[], io: Io): Promise<number> {
 async function create(args: string[], io: Io): Promise<number> {
   const { values } = parse(
     args,
-    { ...CLIENT_OPTIONS, expires: { type: 'string' }, 'max-uses': { type: 'string' }, name: { type: 'string' }, tag: { type: 'string', multiple: true } },
+    { ...CLIENT_OPTIONS, expires: { type: 'string' }, 'max-uses': { type: 'string' }, name: { type: 'string' }, tag: { type: 'string', multiple: true }, 'requires-approval': { type: 'boolean' } },
     'token create',
   );
   if (values.help) return help(io);
@@ -65,6 +67,7 @@ async function create(args: string[], io: Io): Promise<number> {
   if (values.name !== undefined) body.name = values.name;
   for (const tag of values.tag ?? []) if (!TAG_PATTERN.test(tag)) throw new UsageError(`--tag: "${tag}" is not a valid tag (letters, digits and . _ : = / @ + -, at most 64)`);
   if (values.tag) body.tags = values.tag;
+  if (values['requires-approval']) body.requiresApproval = true;
   const created = await clientFromFlags(values, io).post<TokenDto>('/api/v1/enrollment-tokens', body);
   if (values.json) {
     printJson(io, created);
@@ -77,6 +80,7 @@ async function create(args: string[], io: Io): Promise<number> {
       ['expires', created.expiresAt],
       ['max uses', created.maxUses],
       ['tags', created.tags.join(', ') || '-'],
+      ['approval', created.requiresApproval ? 'required: enrolled devices get no jobs until approved' : 'not required'],
     ]),
   );
   io.out(`\nEnrollment token (shown once; only its hash is stored):\n  ${created.token}\n`);

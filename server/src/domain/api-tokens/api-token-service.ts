@@ -5,11 +5,14 @@ import type { Clock } from '../clock.js';
 import { generateSecret, hashSecret, hasPrefix } from '../secrets.js';
 import type { Store } from '../store.js';
 import type { ApiToken, Principal, Role } from './api-token.js';
+import { roleSatisfies } from './api-token.js';
 
 export interface CreateApiToken {
   name: string;
   role: Role;
   expiresAt: Date | null;
+  /** The user the token belongs to (it stops working when that user is disabled or loses the role). */
+  userId?: string | null;
 }
 
 /** How long a use is remembered before `lastUsedAt` is written again. */
@@ -34,12 +37,13 @@ export class ApiTokenService {
         createdAt: this.clock.now(),
         expiresAt: input.expiresAt,
         secretHash: hashSecret(secret),
+        userId: input.userId ?? null,
       });
       await this.audit.record(tx.audit, {
         actor,
         action: 'api-token.create',
         target: `api-token:${created.id}`,
-        details: { name: created.name, role: created.role, expiresAt: created.expiresAt?.toISOString() ?? null },
+        details: { name: created.name, role: created.role, expiresAt: created.expiresAt?.toISOString() ?? null, userId: created.userId },
       });
       return created;
     });
@@ -76,9 +80,14 @@ export class ApiTokenService {
     if (!token || token.revokedAt) return null;
     const now = this.clock.now();
     if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) return null;
+    if (token.userId) {
+      // A token never outlives or outranks the person it belongs to.
+      const owner = await this.store.users.get(token.userId);
+      if (!owner || owner.disabledAt || !roleSatisfies(owner.role, token.role)) return null;
+    }
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
       await this.store.apiTokens.touch(token.id, now);
     }
-    return { kind: 'api-token', id: token.id, name: token.name, role: token.role, actor: `api-token:${token.id}` };
+    return { kind: 'api-token', id: token.id, name: token.name, role: token.role, actor: `api-token:${token.id}`, userId: token.userId };
   }
 }

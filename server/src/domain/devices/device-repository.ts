@@ -1,7 +1,9 @@
+import { DEVICE_SORT_KEYS } from '@patchwave/shared';
 import type { Page, SortOrder } from '../paging.js';
 import type { Criticality, Device, NewDevice } from './device.js';
+import type { FleetStats, FleetStatsQuery } from './fleet-stats.js';
 
-export const DEVICE_SORT_KEYS = ['hostname', 'lastSeenAt', 'enrolledAt', 'criticality'] as const;
+export { DEVICE_SORT_KEYS };
 export type DeviceSortKey = (typeof DEVICE_SORT_KEYS)[number];
 
 export interface DeviceQuery {
@@ -11,6 +13,12 @@ export interface DeviceQuery {
   os?: string;
   /** Devices carrying this tag. */
   tag?: string;
+  /** Devices missing at least one security update (`security`) or any update (`any`). */
+  missing?: 'security' | 'any';
+  /** Devices whose last inventory reports a pending reboot. */
+  rebootRequired?: true;
+  /** Devices last heard from before this instant. */
+  lastSeenBefore?: Date;
   sort: DeviceSortKey;
   order: SortOrder;
   limit: number;
@@ -32,4 +40,6 @@ export interface DeviceRepository {
   update(id: string, patch: DevicePatch): Promise<Device | null>;
   /** Records that the device was heard from (and with which agent version, when it says). */
   touch(id: string, at: Date, agentVersion?: string): Promise<void>;
+  /** Counts over the whole fleet for dashboards, in one pass. */
+  stats(query: FleetStatsQuery): Promise<FleetStats>;
 }

@@ -1,11 +1,12 @@
 import type { DeviceFacts, ManagerStatus, OsPlatform, RebootState } from '@patchwave/shared';
+import { DEVICE_TAG_PATTERN, MAX_DEVICE_TAGS } from '@patchwave/shared';
 
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
 /** Tags label devices for targeting (`env=prod`, `internet-facing`, `web`). */
-export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:=/@+-]{0,63}$/;
-export const MAX_TAGS = 64;
+export const TAG_PATTERN = DEVICE_TAG_PATTERN;
+export const MAX_TAGS = MAX_DEVICE_TAGS;
 
 export interface DeviceOs {
   platform: OsPlatform;
@@ -39,6 +40,10 @@ export interface Device {
   reboot: RebootState | null;
   managers: ManagerStatus[];
   counts: InventoryCounts;
+  /** False while the device waits for an operator's approval (its enrollment token required it). */
+  approved: boolean;
+  /** Set once its agent credential was revoked: it gets no jobs and cannot connect. */
+  credentialRevokedAt: Date | null;
 }
 
 /** A device as the enrollment creates it: no inventory yet. */

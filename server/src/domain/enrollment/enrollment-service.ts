@@ -14,6 +14,8 @@ export interface CreateEnrollmentToken {
   expiresAt: Date;
   maxUses: number;
   tags: string[];
+  /** Devices enrolled with it get no jobs until an operator approves them (default false). */
+  requiresApproval?: boolean;
 }
 
 export interface CreatedEnrollmentToken {
@@ -55,13 +57,14 @@ export class EnrollmentService {
         expiresAt: input.expiresAt,
         maxUses: input.maxUses,
         tags: normalizeTags(input.tags),
+        requiresApproval: input.requiresApproval ?? false,
         secretHash: hashSecret(secret),
       });
       await this.audit.record(tx.audit, {
         actor,
         action: 'enrollment-token.create',
         target: `enrollment-token:${created.id}`,
-        details: { name: created.name, expiresAt: created.expiresAt.toISOString(), maxUses: created.maxUses, tags: created.tags },
+        details: { name: created.name, expiresAt: created.expiresAt.toISOString(), maxUses: created.maxUses, tags: created.tags, requiresApproval: created.requiresApproval },
       });
       return created;
     });
@@ -121,6 +124,7 @@ export class EnrollmentService {
         criticality: 'medium',
         enrolledAt: now,
       });
+      if (token.requiresApproval) await tx.agentCredentials.requireApproval(device.id);
       await this.audit.record(tx.audit, {
         actor: `device:${device.id}`,
         action: 'device.enroll',
@@ -131,6 +135,7 @@ export class EnrollmentService {
           tags: device.tags,
           agentVersion: device.agentVersion,
           remoteAddress: context.remoteAddress,
+          awaitsApproval: token.requiresApproval,
         },
       });
       return { ok: true as const, deviceId: device.id };

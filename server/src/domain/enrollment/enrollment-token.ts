@@ -10,6 +10,8 @@ export interface EnrollmentToken {
   revokedBy: string | null;
   /** Tags every device enrolled with this token receives. */
   tags: string[];
+  /** Devices enrolled with it get no jobs until an operator approves them. */
+  requiresApproval: boolean;
 }
 
 export interface NewEnrollmentToken extends Omit<EnrollmentToken, 'uses' | 'revokedAt' | 'revokedBy'> {

@@ -23,12 +23,22 @@ function toInventory(stored: readonly StoredPackage[]): Inventory['packages'] {
   return stored.map(({ since: _since, ...pkg }) => pkg);
 }
 
+/** Told about every stored report after its transaction committed (vulnerability matching hooks in here). */
+export type InventoryStoredListener = (event: { deviceId: string; report: InventoryReportEntry }) => Promise<void>;
+
 /** Accepts inventory reports from agents and serves what they stored. */
 export class InventoryService {
+  private readonly listeners: InventoryStoredListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  /** Adds a listener; each runs in turn after a report is stored, and must handle its own errors. */
+  onStored(listener: InventoryStoredListener): void {
+    this.listeners.push(listener);
+  }
 
   /** The inventory hash the server holds for the device (null before the first report). */
   async storedHash(deviceId: string): Promise<string | null> {
@@ -43,6 +53,12 @@ export class InventoryService {
    * agreeing on what a hash means; otherwise nothing is stored and the agent sends a full report.
    */
   async report(deviceId: string, payload: ReportPayload): Promise<ReportOutcome> {
+    const outcome = await this.storeReport(deviceId, payload);
+    if (outcome.ok) for (const listener of this.listeners) await listener({ deviceId, report: outcome.report });
+    return outcome;
+  }
+
+  private async storeReport(deviceId: string, payload: ReportPayload): Promise<ReportOutcome> {
     const receivedAt = this.clock.now();
     return this.store.transaction(async (tx) => {
       const device = await tx.devices.get(deviceId);

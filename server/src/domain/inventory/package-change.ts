@@ -1,7 +1,7 @@
 import type { InstalledPackage, ManagerName } from '@patchwave/shared';
-import { compareVersions, packageKey, schemeForManager } from '@patchwave/shared';
+import { compareVersions, PACKAGE_CHANGES, packageKey, schemeForManager } from '@patchwave/shared';
 
-export const PACKAGE_CHANGES = ['installed', 'removed', 'upgraded', 'downgraded'] as const;
+export { PACKAGE_CHANGES };
 export type PackageChangeKind = (typeof PACKAGE_CHANGES)[number];
 
 /** One observed change of an installed package: the raw material of compliance history. */

@@ -35,7 +35,8 @@ export const deviceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['devices'], summary: 'List devices', querystring: DeviceListQuery, response: { 200: pageOf(DeviceSummaryDto), ...errorResponses(400, 401, 403) } },
     },
     async (request) => {
-      const page = await app.services.devices.list(request.query);
+      const { reboot, ...query } = request.query;
+      const page = await app.services.devices.list(reboot === 'required' ? { ...query, rebootRequired: true } : query);
       return { ...page, items: page.items.map((d) => deviceSummary(d, online(d.id))) };
     },
   );

@@ -39,7 +39,7 @@ export const enrollmentTokenRoutes: FastifyPluginAsyncZod<{ clock: Clock }> = as
         throw new PatchwaveError('E_VALIDATION', 'body.expiresAt: must be in the future', { details: { issues: [{ path: 'body.expiresAt', message: 'must be in the future' }] } });
       }
       const { token, secret } = await app.services.enrollment.createToken(
-        { name: body.name, expiresAt, maxUses: body.maxUses, tags: body.tags },
+        { name: body.name, expiresAt, maxUses: body.maxUses, tags: body.tags, requiresApproval: body.requiresApproval },
         principalOf(request).actor,
       );
       return reply.code(201).send({ ...enrollmentTokenDto(token, now), token: secret });

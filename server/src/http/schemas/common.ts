@@ -5,19 +5,8 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });
 
-export const PagingQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-});
-
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({
-    items: z.array(item),
-    total: z.number().int().nonnegative(),
-    limit: z.number().int(),
-    offset: z.number().int(),
-  });
-}
+/** Paging lives in the shared API schemas so that clients read the same shapes. */
+export { pageOf, PagingQuery } from '@patchwave/shared';
 
 const descriptions: Record<number, string> = {
   400: 'Invalid request; `error.details.issues` names each bad field',

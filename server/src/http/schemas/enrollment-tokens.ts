@@ -1,31 +1,17 @@
+import type { EnrollmentTokenView } from '@patchwave/shared';
+import { CreateEnrollmentTokenFields } from '@patchwave/shared';
 import { z } from 'zod';
 import type { EnrollmentToken } from '../../domain/enrollment/enrollment-token.js';
 import { tokenStatus } from '../../domain/enrollment/enrollment-token.js';
 import { parseDuration } from '../../domain/duration.js';
-import { IsoDateTime, toIso, toIsoOrNull } from './common.js';
-import { Tag } from './devices.js';
+import { toIso, toIsoOrNull } from './common.js';
 
 export const MAX_TOKEN_LIFETIME_MS = 366 * 86_400_000;
 
-export const EnrollmentTokenDto = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(['active', 'expired', 'revoked', 'exhausted']),
-  createdBy: z.string(),
-  createdAt: IsoDateTime,
-  expiresAt: IsoDateTime,
-  maxUses: z.number().int(),
-  uses: z.number().int(),
-  revokedAt: IsoDateTime.nullable(),
-  revokedBy: z.string().nullable(),
-  tags: z.array(z.string()),
-});
+/** The DTOs are the shared API schemas (`@patchwave/shared`, `api/enrollment-tokens.ts`). */
+export { CreatedEnrollmentToken as CreatedEnrollmentTokenDto, EnrollmentTokenView as EnrollmentTokenDto } from '@patchwave/shared';
 
-export const CreatedEnrollmentTokenDto = EnrollmentTokenDto.extend({
-  token: z.string().describe('The enrollment secret (pwe_…): shown once, only its hash is kept'),
-});
-
-export function enrollmentTokenDto(t: EnrollmentToken, now: Date): z.infer<typeof EnrollmentTokenDto> {
+export function enrollmentTokenDto(t: EnrollmentToken, now: Date): EnrollmentTokenView {
   return {
     id: t.id,
     name: t.name,
@@ -38,6 +24,7 @@ export function enrollmentTokenDto(t: EnrollmentToken, now: Date): z.infer<typeo
     revokedAt: toIsoOrNull(t.revokedAt),
     revokedBy: t.revokedBy,
     tags: t.tags,
+    requiresApproval: t.requiresApproval,
   };
 }
 
@@ -47,13 +34,6 @@ const Duration = z
   .refine((s) => parseDuration(s) !== null, { message: 'expected a duration like 90m, 24h, 7d or 2w' })
   .refine((s) => (parseDuration(s) ?? 0) <= MAX_TOKEN_LIFETIME_MS, { message: 'at most 366 days' });
 
-export const CreateEnrollmentTokenBody = z
-  .object({
-    name: z.string().trim().min(1).max(128).default('enrollment token'),
-    expiresIn: Duration.optional().describe('Lifetime from now (default 24h)'),
-    expiresAt: IsoDateTime.optional().describe('Absolute expiry instead of expiresIn'),
-    maxUses: z.number().int().min(1).max(100_000).default(1).describe('Devices that may enroll with it (default 1)'),
-    tags: z.array(Tag).max(64).default([]).describe('Tags given to every device enrolled with it'),
-  })
+export const CreateEnrollmentTokenBody = CreateEnrollmentTokenFields.extend({ expiresIn: Duration.optional().describe('Lifetime from now (default 24h)') })
   .strict()
   .refine((b) => !(b.expiresIn && b.expiresAt), { message: 'give expiresIn or expiresAt, not both', path: ['expiresAt'] });

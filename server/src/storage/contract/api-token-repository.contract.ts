@@ -29,7 +29,7 @@ export function apiTokenRepositoryContract(implementation: string, open: OpenSto
       expect(await ctx.store.apiTokens.count()).toBe(0);
       const input = newToken({ role: 'auditor', expiresAt: new Date('2027-01-01T00:00:00Z') });
       const created = await ctx.store.apiTokens.insert(input);
-      expect(created).toEqual({ id: input.id, name: input.name, role: 'auditor', createdBy: 'system', createdAt: NOW, expiresAt: input.expiresAt, lastUsedAt: null, revokedAt: null });
+      expect(created).toEqual({ id: input.id, name: input.name, role: 'auditor', createdBy: 'system', createdAt: NOW, expiresAt: input.expiresAt, lastUsedAt: null, revokedAt: null, userId: null });
       expect(await ctx.store.apiTokens.findBySecretHash(input.secretHash)).toEqual(created);
       expect(await ctx.store.apiTokens.findBySecretHash('e'.repeat(64))).toBeNull();
       expect(await ctx.store.apiTokens.count()).toBe(1);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { sampleFacts, sampleNewDevice } from '../../testing/facts.js';
+import type { NewDevice } from '../../domain/devices/device.js';
+import { inventoryHash } from '../../domain/inventory/inventory-hash.js';
+import { InventoryService } from '../../domain/inventory/inventory-service.js';
+import type { Store } from '../../domain/store.js';
+import { sampleFacts, sampleInventory, sampleNewDevice, samplePackages } from '../../testing/facts.js';
 import type { OpenStore } from './harness.js';
 import { useFreshStore } from './harness.js';
 
@@ -101,5 +105,78 @@ export function deviceRepositoryContract(implementation: string, open: OpenStore
       expect((await ctx.store.devices.list({ ...page, name: `'; DROP` })).items.map((d) => d.hostname)).toEqual([hostname]);
       expect((await ctx.store.devices.list({ ...page, tag })).total).toBe(1);
     });
+
+    it('filters by missing updates, pending reboot and last seen, and sorts by update counts and OS', async () => {
+      const now = new Date('2026-03-10T12:00:00.000Z');
+      const a = await withInventory(ctx.store, sampleNewDevice({ hostname: 'a' }), { security: 3, other: 1, reboot: true }, now);
+      const b = await withInventory(ctx.store, sampleNewDevice({ hostname: 'b' }), { security: 0, other: 2, reboot: false }, now);
+      const c = await withInventory(ctx.store, sampleNewDevice({ hostname: 'c' }), { security: 1, other: 0, reboot: 'unknown' }, now);
+      const d = await ctx.store.devices.insert(sampleNewDevice({ hostname: 'd' }));
+      await ctx.store.devices.touch(a, new Date('2026-03-10T11:00:00.000Z'));
+      await ctx.store.devices.touch(b, new Date('2026-03-01T00:00:00.000Z'));
+      await ctx.store.devices.touch(c, new Date('2026-02-01T00:00:00.000Z'));
+      await ctx.store.devices.touch(d.id, new Date('2026-03-10T11:59:00.000Z'));
+      const names = async (q: Partial<Parameters<typeof ctx.store.devices.list>[0]>) => (await ctx.store.devices.list({ ...page, ...q })).items.map((x) => x.hostname);
+      expect(await names({ missing: 'security' })).toEqual(['a', 'c']);
+      expect(await names({ missing: 'any' })).toEqual(['a', 'b', 'c']);
+      expect(await names({ rebootRequired: true })).toEqual(['a']);
+      expect(await names({ lastSeenBefore: new Date('2026-03-03T12:00:00.000Z') })).toEqual(['b', 'c']);
+      expect(await names({ missing: 'security', lastSeenBefore: new Date('2026-03-03T12:00:00.000Z') })).toEqual(['c']);
+      // Ties (b and d have none) fall back to the id, so the order is total.
+      expect(await names({ sort: 'securityUpdates', order: 'desc' })).toEqual(['a', 'c', 'b', 'd']);
+      expect(await names({ sort: 'securityUpdates', order: 'asc' })).toEqual(['b', 'd', 'c', 'a']);
+      expect((await names({ sort: 'updates', order: 'desc' })).slice(0, 3)).toEqual(['a', 'b', 'c']);
+      const mac = await ctx.store.devices.insert(
+        sampleNewDevice({ hostname: 'mac', facts: sampleFacts({ hostname: 'mac', os: { platform: 'darwin', distro: 'macOS', release: '14.5', kernel: '23.5.0', arch: 'arm64' } }) }),
+      );
+      expect((await names({ sort: 'os', order: 'desc' }))[0]).toBe(mac.hostname);
+    });
+
+    it('counts the fleet: stale, never reported, reboot pending, missing updates, OS mix and last-seen bands', async () => {
+      const now = new Date('2026-03-10T12:00:00.000Z');
+      const hours = (h: number) => new Date(now.getTime() - h * 3_600_000);
+      const a = await withInventory(ctx.store, sampleNewDevice({ hostname: 'a' }), { security: 3, other: 1, reboot: true }, now);
+      const b = await withInventory(ctx.store, sampleNewDevice({ hostname: 'b' }), { security: 0, other: 2, reboot: false }, now);
+      const c = await withInventory(ctx.store, sampleNewDevice({ hostname: 'c' }), { security: 1, other: 0, reboot: true }, now);
+      const d = await ctx.store.devices.insert(
+        sampleNewDevice({ hostname: 'd', facts: sampleFacts({ hostname: 'd', os: { platform: 'darwin', distro: 'macOS', release: '14.5', kernel: '23.5.0', arch: 'arm64' } }) }),
+      );
+      await ctx.store.devices.touch(a, hours(0.5));
+      await ctx.store.devices.touch(b, hours(5));
+      await ctx.store.devices.touch(c, hours(24 * 10));
+      await ctx.store.devices.touch(d.id, hours(24 * 40));
+      const stats = await ctx.store.devices.stats({ now, staleBefore: hours(24 * 7), lastSeenBandHours: [1, 24, 168, 720], osLimit: 10 });
+      expect(stats).toEqual({
+        devices: 4,
+        notSeenRecently: 2,
+        neverReported: 1,
+        rebootPending: 2,
+        securityUpdates: { total: 4, devices: 2 },
+        updates: { total: 7, devices: 3 },
+        byOs: [
+          { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', devices: 3 },
+          { platform: 'darwin', distro: 'macOS', release: '14.5', devices: 1 },
+        ],
+        lastSeenBands: [1, 1, 0, 1, 1],
+      });
+      const empty = await ctx.store.devices.stats({ now, staleBefore: now, lastSeenBandHours: [1], osLimit: 10 });
+      expect(empty).toMatchObject({ devices: 4, notSeenRecently: 4, lastSeenBands: [1, 3] });
+    });
   });
+}
+
+/** Inserts the device and stores one inventory with the given numbers of updates, through the inventory service. */
+async function withInventory(
+  store: Store,
+  device: NewDevice,
+  shape: { security: number; other: number; reboot: boolean | 'unknown' },
+  now: Date,
+): Promise<string> {
+  await store.devices.insert(device);
+  const security = Array.from({ length: shape.security }, (_, i) => ({ manager: 'apt' as const, name: `sec-${i}`, arch: 'amd64', installedVersion: '1', candidateVersion: '2', security: true as const, advisories: [], cves: [] }));
+  const other = Array.from({ length: shape.other }, (_, i) => ({ manager: 'apt' as const, name: `oth-${i}`, arch: 'amd64', installedVersion: '1', candidateVersion: '2', security: false as const, advisories: [], cves: [] }));
+  const inventory = sampleInventory(samplePackages(3), { facts: device.facts, updates: [...security, ...other], reboot: { required: shape.reboot, reasons: [], packages: [] } });
+  const outcome = await new InventoryService(store, { now: () => now }).report(device.id, { kind: 'full', hash: inventoryHash(inventory), inventory });
+  if (!outcome.ok) throw new Error(outcome.message);
+  return device.id;
 }

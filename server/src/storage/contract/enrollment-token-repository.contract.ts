@@ -18,6 +18,7 @@ function newToken(over: Partial<NewEnrollmentToken> = {}): NewEnrollmentToken {
     expiresAt: new Date(NOW.getTime() + 3_600_000),
     maxUses: 2,
     tags: ['web'],
+    requiresApproval: false,
     ...over,
   };
 }
@@ -40,6 +41,7 @@ export function enrollmentTokenRepositoryContract(implementation: string, open: 
         revokedAt: null,
         revokedBy: null,
         tags: ['web'],
+        requiresApproval: false,
       });
       expect(await ctx.store.enrollmentTokens.get(input.id)).toEqual(created);
       expect(await ctx.store.enrollmentTokens.findBySecretHash(input.secretHash)).toEqual(created);

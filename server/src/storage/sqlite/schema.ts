@@ -1,4 +1,7 @@
 import type { Generated } from 'kysely';
+import type { AccessTables } from './schema-access.js';
+import type { DeploymentTables } from './schema-deployments.js';
+import type { VulnerabilityTables } from './schema-vulnerabilities.js';
 
 // Row types of the SQLite schema (migrations/0001-foundation.ts). Times are ISO-8601 UTC strings,
 // which sort as text; JSON columns are TEXT; booleans are 0/1, tri-states 'true'|'false'|'unknown'.
@@ -26,6 +29,15 @@ export interface DevicesTable {
   package_count: number;
   update_count: number;
   security_update_count: number;
+  // 0300-access: trust state (defaults: approved, nothing revoked or pending)
+  approved: Generated<number>;
+  approved_at: string | null;
+  approved_by: string | null;
+  credential_revoked_at: string | null;
+  credential_revoked_by: string | null;
+  credential_rotated_at: string | null;
+  credential_rotation_requested_at: string | null;
+  pending_credential_hash: string | null;
 }
 
 export interface DeviceTagsTable {
@@ -99,6 +111,8 @@ export interface EnrollmentTokensTable {
   revoked_at: string | null;
   revoked_by: string | null;
   tags_json: string;
+  /** 0300-access */
+  requires_approval: Generated<number>;
 }
 
 export interface ApiTokensTable {
@@ -111,6 +125,8 @@ export interface ApiTokensTable {
   expires_at: string | null;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** 0300-access: the owning user, null for system tokens. */
+  user_id: string | null;
 }
 
 export interface AuditLogTable {
@@ -129,7 +145,7 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
-export interface Database {
+export interface Database extends DeploymentTables, AccessTables, VulnerabilityTables {
   devices: DevicesTable;
   device_tags: DeviceTagsTable;
   installed_packages: InstalledPackagesTable;

@@ -14,6 +14,7 @@ function toToken(row: ApiTokensTable): ApiToken {
     expiresAt: toDateOrNull(row.expires_at),
     lastUsedAt: toDateOrNull(row.last_used_at),
     revokedAt: toDateOrNull(row.revoked_at),
+    userId: row.user_id,
   };
 }
 
@@ -33,6 +34,7 @@ export class SqliteApiTokenRepository implements ApiTokenRepository {
         expires_at: isoOrNull(token.expiresAt),
         last_used_at: null,
         revoked_at: null,
+        user_id: token.userId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

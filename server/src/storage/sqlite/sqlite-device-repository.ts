@@ -1,14 +1,17 @@
 import type { DeviceFacts, ManagerStatus, OsPlatform, RebootState } from '@patchwave/shared';
+import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Criticality, Device, NewDevice } from '../../domain/devices/device.js';
 import { deviceOs } from '../../domain/devices/device.js';
 import type { DevicePatch, DeviceQuery, DeviceRepository } from '../../domain/devices/device-repository.js';
+import type { FleetStats, FleetStatsQuery } from '../../domain/devices/fleet-stats.js';
 import type { Page } from '../../domain/paging.js';
 import type { Db } from './rows.js';
 import { iso, likeContains, parseJson, toDate, toDateOrNull } from './rows.js';
 import type { DevicesTable } from './schema.js';
+import { sqliteFleetStats } from './sqlite-fleet-stats.js';
 
-type DeviceRow = DevicesTable;
+type DeviceRow = Selectable<DevicesTable>;
 
 function toDevice(row: DeviceRow, tags: string[]): Device {
   return {
@@ -28,6 +31,8 @@ function toDevice(row: DeviceRow, tags: string[]): Device {
     reboot: parseJson<RebootState | null>(row.reboot_json, null),
     managers: parseJson<ManagerStatus[]>(row.managers_json, []),
     counts: { packages: row.package_count, updates: row.update_count, securityUpdates: row.security_update_count },
+    approved: row.approved === 1,
+    credentialRevokedAt: toDateOrNull(row.credential_revoked_at),
   };
 }
 
@@ -36,6 +41,9 @@ const SORT_COLUMNS = {
   lastSeenAt: sql`last_seen_at`,
   enrolledAt: sql`enrolled_at`,
   criticality: sql`CASE criticality WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 ELSE 3 END`,
+  os: sql`(os_distro || ' ' || os_release) COLLATE NOCASE`,
+  securityUpdates: sql`security_update_count`,
+  updates: sql`update_count`,
 } as const;
 
 export class SqliteDeviceRepository implements DeviceRepository {
@@ -101,6 +109,10 @@ export class SqliteDeviceRepository implements DeviceRepository {
       const tag = query.tag;
       base = base.where('id', 'in', (eb) => eb.selectFrom('device_tags').select('device_id').where('tag', '=', tag));
     }
+    if (query.missing === 'security') base = base.where('security_update_count', '>', 0);
+    if (query.missing === 'any') base = base.where('update_count', '>', 0);
+    if (query.rebootRequired) base = base.where('reboot_required', '=', 'true');
+    if (query.lastSeenBefore) base = base.where('last_seen_at', '<', iso(query.lastSeenBefore));
     const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const direction = query.order === 'desc' ? sql`DESC` : sql`ASC`;
     const rows = await base
@@ -128,6 +140,10 @@ export class SqliteDeviceRepository implements DeviceRepository {
       .set(agentVersion === undefined ? { last_seen_at: iso(at) } : { last_seen_at: iso(at), agent_version: agentVersion })
       .where('id', '=', id)
       .execute();
+  }
+
+  stats(query: FleetStatsQuery): Promise<FleetStats> {
+    return sqliteFleetStats(this.db, query);
   }
 
   private async replaceTags(id: string, tags: readonly string[]): Promise<void> {

@@ -3,8 +3,9 @@ import type { EnrollmentTokenRepository } from '../../domain/enrollment/enrollme
 import type { Db } from './rows.js';
 import { iso, parseJson, toDate, toDateOrNull } from './rows.js';
 import type { EnrollmentTokensTable } from './schema.js';
+import type { Selectable } from 'kysely';
 
-function toToken(row: EnrollmentTokensTable): EnrollmentToken {
+function toToken(row: Selectable<EnrollmentTokensTable>): EnrollmentToken {
   return {
     id: row.id,
     name: row.name,
@@ -16,6 +17,7 @@ function toToken(row: EnrollmentTokensTable): EnrollmentToken {
     revokedAt: toDateOrNull(row.revoked_at),
     revokedBy: row.revoked_by,
     tags: parseJson<string[]>(row.tags_json, []),
+    requiresApproval: row.requires_approval === 1,
   };
 }
 
@@ -37,6 +39,7 @@ export class SqliteEnrollmentTokenRepository implements EnrollmentTokenRepositor
         revoked_at: null,
         revoked_by: null,
         tags_json: JSON.stringify(token.tags),
+        requires_approval: token.requiresApproval ? 1 : 0,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -7,11 +7,19 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { MigrationReport } from './migrator.js';
 import { migrate } from './migrator.js';
 import type { Db } from './rows.js';
+import { SqliteAgentCredentialRepository } from './sqlite-agent-credential-repository.js';
 import { SqliteApiTokenRepository } from './sqlite-api-token-repository.js';
 import { SqliteAuditRepository } from './sqlite-audit-repository.js';
+import { SqliteDeploymentRepository } from './sqlite-deployment-repository.js';
+import { SqliteDeviceJobRepository } from './sqlite-device-job-repository.js';
 import { SqliteDeviceRepository } from './sqlite-device-repository.js';
 import { SqliteEnrollmentTokenRepository } from './sqlite-enrollment-token-repository.js';
 import { SqliteInventoryRepository } from './sqlite-inventory-repository.js';
+import { SqliteSessionRepository } from './sqlite-session-repository.js';
+import { SqliteUserRepository } from './sqlite-user-repository.js';
+import { SqliteJobResultRepository } from './sqlite-job-result-repository.js';
+import { SqliteWaveRepository } from './sqlite-wave-repository.js';
+import { sqliteVulnerabilityRepositories } from './vulnerabilities/index.js';
 
 function repositories(db: Db, raw: RawDatabase): Repositories {
   return {
@@ -20,6 +28,14 @@ function repositories(db: Db, raw: RawDatabase): Repositories {
     enrollmentTokens: new SqliteEnrollmentTokenRepository(db),
     apiTokens: new SqliteApiTokenRepository(db),
     audit: new SqliteAuditRepository(db),
+    users: new SqliteUserRepository(db),
+    sessions: new SqliteSessionRepository(db),
+    agentCredentials: new SqliteAgentCredentialRepository(db),
+    deployments: new SqliteDeploymentRepository(db),
+    waves: new SqliteWaveRepository(db),
+    deviceJobs: new SqliteDeviceJobRepository(db),
+    jobResults: new SqliteJobResultRepository(db),
+    ...sqliteVulnerabilityRepositories(db, raw),
   };
 }
 
