@@ -66,6 +66,11 @@ export const ERROR_CODES = [
   'E_DUPLICATE_CONNECTION',
   'E_SERVER_KEY_MISMATCH',
   'E_TLS_PIN_MISMATCH',
+  // safe patching (holds, pre-flight checks, health probes, policies)
+  'E_PKG_HELD',
+  'E_PREFLIGHT_FAILED',
+  'E_HEALTH_ALREADY_FAILING',
+  'E_HEALTH_CHECK_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ export * from './protocol/version.js';
 export * from './protocol/envelope.js';
 export * from './protocol/messages.js';
 export * from './protocol/jobs.js';
+export * from './protocol/safety.js';
 export * from './protocol/trust.js';
 export * from './protocol/parse.js';
 export * from './protocol/frames.js';

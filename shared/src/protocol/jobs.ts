@@ -4,6 +4,7 @@ import { LIMITS } from '../limits.js';
 import { ManagerName } from '../domain/manager.js';
 import { canonicalJson } from '../domain/inventory.js';
 import { envelope } from './envelope.js';
+import { JobSafety, SafetyReport } from './safety.js';
 
 /**
  * Jobs: the only things a server can ask an agent to do. Typed actions, bound to one device, valid
@@ -123,7 +124,13 @@ export const PreviousVersion = z.object({
 export type PreviousVersion = z.infer<typeof PreviousVersion>;
 
 export const JobAction = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('apply'), packages: z.array(JobPackage).min(1).max(LIMITS.smallList), rebootPolicy: RebootPolicy }),
+  z.object({
+    kind: z.literal('apply'),
+    packages: z.array(JobPackage).min(1).max(LIMITS.smallList),
+    rebootPolicy: RebootPolicy,
+    /** Probes, pre-flight checks and holds the agent enforces around this change (absent: none). */
+    safety: JobSafety.optional(),
+  }),
   z.object({
     kind: z.literal('rollback'),
     packages: z.array(PreviousVersion).min(1).max(LIMITS.smallList),
@@ -243,6 +250,8 @@ export const JobResultPayload = z.object({
   rollbackPlan: z.array(PreviousVersion).max(LIMITS.listItems).optional(),
   /** Dry-run results of a `plan` job. */
   plans: z.array(ManagerPlan).max(32).optional(),
+  /** Pre-flight checks, health probes before/after and an automatic rollback, when the job asked for them. */
+  safety: SafetyReport.optional(),
   reboot: z.object({
     required: z.boolean(),
     /** The agent asked the OS to reboot (confirmed later by `agent.rebooted`). */
