@@ -4,6 +4,8 @@ import { SecurityConfig } from '../../server/src/config.js';
 import { ManualClock } from '../../server/src/domain/clock.js';
 import type { TestApp } from '../../server/src/testing/test-app.js';
 import { openTestApp } from '../../server/src/testing/test-app.js';
+import { enrollDevice } from '../../server/src/testing/enroll.js';
+import { sampleFacts } from '../../server/src/testing/facts.js';
 import { sessionCookieOf, signIn, userWithRole } from './support/sessions.js';
 
 /**
@@ -212,6 +214,24 @@ describe('sessions', () => {
     await t.app.inject({ method: 'PATCH', url: `/api/v1/users/${kim.id}`, headers: t.auth(), payload: { role: 'admin', disabled: true } });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: t.auth(kimToken) })).statusCode).toBe(401);
     expect((await t.app.services.audit.list({ limit: 10, action: 'user.disable' }))[0]).toMatchObject({ target: `user:${kim.id}` });
+  });
+
+  it('refuses self-approval through the approver’s own API token: one person, one identity', async () => {
+    const kim = await userWithRole(t.app, 'kim', 'admin');
+    const lee = await userWithRole(t.app, 'lee', 'approver');
+    await enrollDevice(t.app, sampleFacts({ hostname: 'web-1' }), ['web']);
+    const browser = await signIn(t.app, 'kim', kim.password);
+    const spec = { name: 'four eyes', what: { kind: 'security' }, targets: { tags: ['web'] }, waves: [{ name: 'all', select: { kind: 'rest' } }], approval: { required: true } };
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/deployments', headers: browser.headers(), payload: spec });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const kimToken = (await t.app.inject({ method: 'POST', url: '/api/v1/api-tokens', headers: browser.headers(), payload: { name: 'kim ci', role: 'admin' } })).json().token as string;
+    const own = await t.app.inject({ method: 'POST', url: `/api/v1/deployments/${id}/approve`, headers: t.auth(kimToken), payload: {} });
+    expect(own.statusCode, own.body).toBe(403);
+    expect(own.json().error.message).toMatch(/cannot approve their own deployment/);
+    const other = await t.app.inject({ method: 'POST', url: `/api/v1/deployments/${id}/approve`, headers: (await signIn(t.app, 'lee', lee.password)).headers(), payload: {} });
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ state: 'scheduled', approval: { approvedBy: `user:${lee.id}` } });
   });
 
   it('never disables or demotes the last active admin', async () => {

@@ -32,7 +32,11 @@ export interface Operator {
   id: string;
   name: string;
   actor: string;
+  /** One identity per person across their session and API tokens (`user:<id>`); defaults to `actor`. */
+  identity?: string;
 }
+
+export const identityOf = (op: Operator): string => op.identity ?? op.actor;
 
 export const SYSTEM_ACTOR = 'system';
 export const deviceActor = (deviceId: string) => `device:${deviceId}`;

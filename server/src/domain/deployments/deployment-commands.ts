@@ -8,7 +8,7 @@ import {
   type SkipGatesRequest,
   type SpecIssue,
 } from '@patchwave/shared';
-import { changeDeployment, deploymentTarget, latestPerDevice, loadDeployment, publishWave, setWave, type DeploymentDeps, type Operator } from './context.js';
+import { changeDeployment, deploymentTarget, identityOf, latestPerDevice, loadDeployment, publishWave, setWave, type DeploymentDeps, type Operator } from './context.js';
 import { deploymentMachine } from './deployment-machine.js';
 import type { DeploymentStarter } from './deployment-start.js';
 import { targetPackageCatalog } from './inventory-view.js';
@@ -71,7 +71,7 @@ export class DeploymentCommands {
       const event = spec.approval.required ? 'submit' : 'schedule';
       const state = deploymentMachine.next('draft', event);
       const created = await this.deps.store.transaction(async (tx) => {
-        const draft = await tx.deployments.insert({ id, name: spec.name, spec, createdBy: op.actor, createdAt: now, changeRecord: spec.approval.changeRecord ?? null });
+        const draft = await tx.deployments.insert({ id, name: spec.name, spec, createdBy: op.actor, creatorIdentity: identityOf(op), createdAt: now, changeRecord: spec.approval.changeRecord ?? null });
         const moved = await tx.deployments.update(id, draft.revision, { state, updatedAt: now });
         if (!moved) throw new PatchwaveError('E_CONFLICT', `deployment ${id} changed while it was created`);
         await this.deps.audit.record(tx.audit, {
@@ -105,7 +105,7 @@ export class DeploymentCommands {
       if (!deploymentMachine.can(d.state, 'approve')) {
         throw new IllegalTransitionError('deployment', d.state, 'approve', deploymentMachine.allowed(d.state), d.approvedBy ? `approved by ${d.approvedBy}` : undefined);
       }
-      if (op.actor === d.createdBy) {
+      if (identityOf(op) === d.creatorIdentity || op.actor === d.createdBy) {
         throw new PatchwaveError('E_FORBIDDEN', `an approver cannot approve their own deployment (${d.createdBy} created it); ask another approver`);
       }
       const now = this.deps.clock.now();

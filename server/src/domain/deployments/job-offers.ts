@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deviceGroups, serverFrame, type Job, type JobAction, type MaintenanceWindow, type PreviousVersion } from '@patchwave/shared';
+import { jobRefusalReason } from '../agent-identity/device-trust.js';
 import { publishJob, SYSTEM_ACTOR, type DeploymentDeps } from './context.js';
 import { loadInventoryView } from './inventory-view.js';
 import { buildJob, choosePackages } from './job-builder.js';
@@ -56,6 +57,13 @@ export class JobOffers {
     const timing = job.kind === 'apply' ? await this.timing(d, job, now) : null;
     if (timing && timing.kind !== 'ready') return timing;
     if (!deps.links.canRunJobs(job.deviceId)) return { kind: 'offline' };
+    // Trust before anything is signed: an unapproved or revoked device gets no job (it stays pending).
+    const device = await deps.store.devices.get(job.deviceId);
+    const refusal = device ? jobRefusalReason(device) : 'the device is not enrolled';
+    if (refusal) {
+      deps.log.debug({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, reason: refusal }, 'job held back');
+      return { kind: 'offline' };
+    }
     const built = await this.actionFor(d, job, timing);
     if (built.kind !== 'ready') return built;
     const envelope = buildJob({

@@ -36,6 +36,7 @@ class MemoryDeploymentRepository implements DeploymentRepository {
       state: 'draft',
       currentWave: null,
       createdBy: d.createdBy,
+      creatorIdentity: d.creatorIdentity ?? d.createdBy,
       createdAt: d.createdAt,
       updatedAt: d.createdAt,
       approvedBy: null,

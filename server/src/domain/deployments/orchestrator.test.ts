@@ -241,6 +241,24 @@ describe('deployment orchestrator', () => {
     expect((await h.services.reads.get(id)).waves.map((w) => w.state)).toEqual(['aborted', 'aborted']);
   });
 
+  it('offers no job to a device waiting for approval or with a revoked credential, and offers once it is approved', async () => {
+    const [waiting, revoked] = await fleet(2);
+    if (!waiting || !revoked) throw new Error('fleet');
+    await h.temp.store.agentCredentials.requireApproval(waiting.id);
+    await h.temp.store.agentCredentials.revoke(revoked.id, h.clock.now(), 'user:alice');
+    const id = await h.create(threeWaves({ waves: [{ name: 'all', select: { kind: 'rest' } }] }));
+    await h.services.commands.start(id, h.alice);
+    await h.services.orchestrator.tick();
+    expect(h.links.offers(waiting.id)).toHaveLength(0);
+    expect(h.links.offers(revoked.id)).toHaveLength(0);
+    expect((await jobsOf(id)).map((j) => j.state)).toEqual(['pending', 'pending']);
+
+    await h.temp.store.agentCredentials.approve(waiting.id, h.clock.now(), 'user:bob');
+    await h.services.orchestrator.tick();
+    expect(h.links.offers(waiting.id)).toHaveLength(1);
+    expect(h.links.offers(revoked.id)).toHaveLength(0);
+  });
+
   it('runs a dry run before approval and refuses self-approval', async () => {
     const [a, b] = await fleet(2);
     if (!a || !b) throw new Error('no devices');

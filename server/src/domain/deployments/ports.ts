@@ -26,6 +26,8 @@ export interface DeploymentRecord {
   state: DeploymentState;
   currentWave: number | null;
   createdBy: string;
+  /** The operator behind `createdBy` (`user:<id>` across sessions and tokens): what self-approval is checked on. */
+  creatorIdentity: string;
   createdAt: Date;
   updatedAt: Date;
   approvedBy: string | null;
@@ -47,6 +49,8 @@ export interface NewDeployment {
   name: string;
   spec: DeploymentSpec;
   createdBy: string;
+  /** Defaults to `createdBy`. */
+  creatorIdentity?: string;
   createdAt: Date;
   changeRecord?: string | null;
 }

@@ -14,6 +14,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Operator } from '../../domain/deployments/context.js';
+import { operatorIdentity } from '../../domain/api-tokens/api-token.js';
 import { principalOf } from '../access-control.js';
 import { errorResponses } from '../schemas/common.js';
 import { DeploymentIdParams, DeploymentListQuery, DeviceJobQuery, StartDeploymentRequest } from '../schemas/deployments.js';
@@ -21,7 +22,7 @@ import { DeploymentIdParams, DeploymentListQuery, DeviceJobQuery, StartDeploymen
 /** The acting operator: `actor` is the audit identity, the same for every request of one principal. */
 function operatorOf(request: FastifyRequest): Operator {
   const p = principalOf(request);
-  return { id: p.id, name: p.name, actor: p.actor };
+  return { id: p.id, name: p.name, actor: p.actor, identity: operatorIdentity(p) };
 }
 
 const tags = ['deployments'];

@@ -7,6 +7,8 @@ export interface DeploymentsTable {
   state: string;
   current_wave: number | null;
   created_by: string;
+  /** Added by 0550: the operator identity behind `created_by` (null only in a half-migrated row). */
+  creator_identity: string | null;
   created_at: string;
   updated_at: string;
   approved_by: string | null;
