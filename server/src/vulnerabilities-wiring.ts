@@ -50,6 +50,11 @@ export async function registerVulnerabilities(app: FastifyInstance, w: Vulnerabi
     const scheduler = w.scheduler ?? nodeCronScheduler;
     app.addHook('onReady', async () => {
       v.jobs.start(scheduler);
+    });
+    // After the socket listens, never before: the catch-up runs synchronous SQLite work in slices,
+    // and agents and operators must be answered in between (a first start over a large fleet
+    // backfills 90 days of snapshots).
+    app.addHook('onListen', async () => {
       catchUp = v.jobs.catchUp().catch((err: unknown) => w.logger.error({ err }, 'vulnerability catch-up failed'));
     });
     app.addHook('preClose', async () => {

@@ -86,6 +86,9 @@ export class ComplianceService {
     for (let t = Date.parse(`${start}T00:00:00.000Z`); dayOf(t) <= yesterday; t += DAY_MS) {
       const day = dayOf(t);
       if (have.has(day)) continue;
+      // SQLite calls are synchronous: give the event loop a turn between days so that a long
+      // backfill never holds requests and agent frames for more than one day's computation.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await this.snapshotDay(day);
       written.push(day);
     }
