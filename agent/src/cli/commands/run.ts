@@ -5,6 +5,9 @@ import { runAgent } from '../../runtime/run-agent.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, type CliIO } from '../io.js';
 
+/** Signals that stop the agent cleanly (finish or journal the running job, close the socket). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGBREAK'];
+
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandArgs(
     'run',
@@ -54,8 +57,9 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     log.info({ signal }, 'signal received; stopping');
     controller.abort(new Error(`stopped by ${signal}`));
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // SIGBREAK: the Windows service wrapper stops the agent with CTRL_BREAK (Node raises SIGBREAK);
+  // on other systems the signal does not exist and the listener is inert.
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   // A bug must not kill the agent silently: log it (synchronously, so the line survives) and exit
   // non-zero so that the service manager restarts it.
   const crash = (err: unknown) => {
@@ -73,8 +77,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     if (!(err instanceof ConfigError)) log.fatal({ err }, 'agent stopped on an error');
     throw err;
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }
