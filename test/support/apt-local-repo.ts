@@ -16,6 +16,13 @@ export interface DebSpec {
   suite: 'updates' | 'security';
   /** The source package it is built from (dpkg reports it as `source:Package`); default: the package itself. */
   source?: string;
+  /** Relationship fields, as in a control file (`b (>= 1.0)`, `c`). */
+  depends?: string;
+  conflicts?: string;
+  breaks?: string;
+  replaces?: string;
+  /** Files the package ships: absolute install path → content. */
+  files?: Record<string, string>;
 }
 
 /** apt's name for the origin of each suite: `Patchwave-Test:1.0/patchwave-test-<suite>`. */
@@ -72,6 +79,10 @@ export class LocalAptRepo {
         `Package: ${spec.name}`,
         `Version: ${spec.version}`,
         ...(spec.source ? [`Source: ${spec.source}`] : []),
+        ...(spec.depends ? [`Depends: ${spec.depends}`] : []),
+        ...(spec.conflicts ? [`Conflicts: ${spec.conflicts}`] : []),
+        ...(spec.breaks ? [`Breaks: ${spec.breaks}`] : []),
+        ...(spec.replaces ? [`Replaces: ${spec.replaces}`] : []),
         'Architecture: all',
         'Maintainer: patchwave tests <tests@patchwave.invalid>',
         'Section: misc',
@@ -80,6 +91,10 @@ export class LocalAptRepo {
         '',
       ].join('\n'),
     );
+    for (const [file, content] of Object.entries(spec.files ?? {})) {
+      await fs.mkdir(path.join(root, path.dirname(file)), { recursive: true });
+      await fs.writeFile(path.join(root, file), content);
+    }
     if (spec.postinst !== undefined) {
       const script = path.join(root, 'DEBIAN', 'postinst');
       await fs.writeFile(script, `#!/bin/sh\nset -e\n${spec.postinst}\nexit 0\n`, { mode: 0o755 });

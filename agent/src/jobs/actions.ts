@@ -7,12 +7,14 @@ import {
   type JobPackage,
   type ManagerName,
   type ManagerPlan,
+  type PackageHold,
   type PackageResult,
   type PreviousVersion,
   type UpdateSelection,
 } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import type { ApplyResult, PackageManager, PackageSelection, Plan } from '../pkg/package-manager.js';
+import { holdRules, planRespectingHolds } from '../safety/plan-guard.js';
 import type { JobStore } from './job-store.js';
 import type { ManagerRun } from './journal-records.js';
 
@@ -153,7 +155,9 @@ export async function runApply(ctx: ActionContext, action: Extract<JobAction, { 
       const selection: PackageSelection = {
         packages: requests.map((r) => ({ name: r.name, ...(r.version ? { version: r.version } : {}), ...(r.arch ? { arch: r.arch } : {}) })),
       };
-      prepared.push({ pm, requests, installed, plan: await pm.plan(selection) });
+      // Holds (the job's and the tool's own) are enforced here, before anything runs.
+      const holds = action.safety ? await holdRules(pm, action.safety.holds, ctx.log) : [];
+      prepared.push({ pm, requests, installed, plan: await planRespectingHolds(pm, selection, holds) });
     } catch (err) {
       for (const r of requests) packages.push(failedPackage(manager, r.name, r.arch ?? '', r.version, codeOf(err, 'E_PKG_FAILED'), messageOf(err)));
     }
@@ -220,7 +224,11 @@ export async function runApply(ctx: ActionContext, action: Extract<JobAction, { 
 }
 
 /** Restores previous versions where the adapter can; says E_ROLLBACK_UNSUPPORTED where it cannot. */
-export async function runRollback(ctx: ActionContext, action: Extract<JobAction, { kind: 'rollback' }>): Promise<ActionOutcome> {
+export async function runRollback(
+  ctx: ActionContext,
+  action: Extract<JobAction, { kind: 'rollback' }>,
+  opts: { keepJournaledPlan?: boolean } = {},
+): Promise<ActionOutcome> {
   const packages: PackageResult[] = [];
   const runs: ManagerRun[] = [];
   const ran: PackageManager[] = [];
@@ -245,7 +253,8 @@ export async function runRollback(ctx: ActionContext, action: Extract<JobAction,
       }
     }
   }
-  ctx.store.recordRollbackPlan(ctx.jobId, current, ctx.now().toISOString());
+  // An automatic rollback inside an apply job keeps the apply's rollback plan in the journal.
+  if (!opts.keepJournaledPlan) ctx.store.recordRollbackPlan(ctx.jobId, current, ctx.now().toISOString());
   for (const [manager, installed] of snapshots) {
     const pm = ctx.managers.find((m) => m.name === manager) as PackageManager;
     const wanted = targets.get(manager) ?? [];
@@ -302,7 +311,7 @@ function toSelection(selection: UpdateSelection, manager: ManagerName): PackageS
 }
 
 /** A dry run: every relevant manager's own simulation of the selection. Changes nothing. */
-export async function runPlan(ctx: ActionContext, selection: UpdateSelection): Promise<ActionOutcome> {
+export async function runPlan(ctx: ActionContext, selection: UpdateSelection, holds: readonly PackageHold[] = []): Promise<ActionOutcome> {
   ctx.progress('preparing');
   const plans: ManagerPlan[] = [];
   const errors: ManagerRun[] = [];
@@ -310,7 +319,7 @@ export async function runPlan(ctx: ActionContext, selection: UpdateSelection): P
     const sel = toSelection(selection, pm.name);
     if (sel.packages && sel.packages.length === 0) continue;
     try {
-      const plan = await pm.plan(sel);
+      const plan = await planRespectingHolds(pm, sel, await holdRules(pm, holds, ctx.log));
       plans.push({ manager: pm.name, changes: plan.changes, unresolved: plan.unresolved, notes: plan.notes });
     } catch (err) {
       errors.push(errorRun(pm.name, err));

@@ -12,6 +12,10 @@ import {
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../connection/clock.js';
 import type { PackageManager } from '../pkg/package-manager.js';
+import type { BeforeGate } from '../safety/safe-apply.js';
+import { ExecaCommandRunner } from '../exec/execa-runner.js';
+import { systemSafetyRuntime, type SafetyRuntime } from '../safety/safety-runtime.js';
+import { SafetySteps } from './safety-steps.js';
 import { runApply, runPlan, runRollback, type ActionContext, type ActionOutcome } from './actions.js';
 import { admit, type JobVerifier } from './admission.js';
 import { bootTimeOf, sameBoot, type BootIdSource } from './boot-id.js';
@@ -46,6 +50,8 @@ export interface JobExecutorDeps {
   /** A reboot that has not happened this long after it was requested is given up (default 30 min). */
   rebootGraceMs?: number;
   newFrameId?: () => string;
+  /** Probes and pre-flight sources for apply jobs that carry `safety` (agent/src/safety). */
+  safety?: SafetyRuntime;
 }
 
 const MAX_TIMER_MS = 3_600_000;
@@ -63,10 +69,26 @@ export class JobExecutor {
   private stopped = false;
   private readonly cron: CronSource;
   private readonly newFrameId: () => string;
+  private readonly safetySteps: SafetySteps;
 
   constructor(private readonly deps: JobExecutorDeps) {
     this.cron = deps.cron ?? cronOccurrences;
     this.newFrameId = deps.newFrameId ?? randomUUID;
+    let runtime = deps.safety;
+    this.safetySteps = new SafetySteps({
+      deviceId: deps.deviceId,
+      store: deps.store,
+      managers: deps.managers,
+      rebooter: deps.rebooter,
+      now: () => this.now(),
+      rebootUntil: () => new Date(deps.clock.now() + this.rebootGrace()),
+      runtime: () => (runtime ??= systemSafetyRuntime({ exec: new ExecaCommandRunner(), log: deps.log })),
+      context: (job, log) => this.contextFor(job, log),
+      progress: (jobId, phase) => this.progress(jobId, phase),
+      finish: (job, result) => this.finish(job, result),
+      reinventory: () => deps.reinventory(),
+      currentBoot: (log) => this.currentBoot(log),
+    });
   }
 
   private now(): Date {
@@ -234,6 +256,19 @@ export class JobExecutor {
     this.deps.send(agentFrame('job.progress', { jobId, phase, ...(manager ? { manager } : {}) }, this.newFrameId(), this.now()));
   }
 
+  private contextFor(job: Job, jobLog: Logger): ActionContext {
+    return {
+      jobId: job.jobId,
+      store: this.deps.store,
+      managers: this.deps.managers,
+      now: () => this.now(),
+      log: jobLog,
+      timeoutMs: (job.timeoutMinutes ?? 60) * 60_000,
+      progress: (phase, manager) => this.progress(job.jobId, phase, manager),
+    };
+  }
+
+
   private async execute(active: ActiveJob): Promise<void> {
     const { job } = active;
     const { store, log } = this.deps;
@@ -241,20 +276,21 @@ export class JobExecutor {
     store.setState(job.jobId, 'running', this.now().toISOString());
     this.deps.send(agentFrame('job.accepted', { jobId: job.jobId, state: 'running' }, this.newFrameId(), this.now()));
     const startedAt = this.now().toISOString();
-    const ctx: ActionContext = {
-      jobId: job.jobId,
-      store,
-      managers: this.deps.managers,
-      now: () => this.now(),
-      log: jobLog,
-      timeoutMs: (job.timeoutMinutes ?? 60) * 60_000,
-      progress: (phase, manager) => this.progress(job.jobId, phase, manager),
-    };
+    const ctx = this.contextFor(job, jobLog);
     const action = job.action;
     let outcome: ActionOutcome;
+    let gate: BeforeGate | undefined;
+    if (action.kind === 'apply' && action.safety) {
+      ctx.progress('preparing');
+      gate = await this.safetySteps.checkBefore(action.safety, action.packages.map((p) => p.manager), jobLog);
+      if (gate.stop || gate.rebootFirst) {
+        await this.safetySteps.stopBefore(active, gate, startedAt, jobLog);
+        return;
+      }
+    }
     if (action.kind === 'apply') outcome = await runApply(ctx, action);
     else if (action.kind === 'rollback') outcome = await runRollback(ctx, action);
-    else if (action.kind === 'plan') outcome = await runPlan(ctx, action.selection);
+    else if (action.kind === 'plan') outcome = await runPlan(ctx, action.selection, action.holds);
     else outcome = { ok: true, exitCode: null, packages: [], rebootRequired: false, ran: [], outputTail: '' };
 
     let inventoryHash: string | null = null;
@@ -268,15 +304,25 @@ export class JobExecutor {
       }
     }
     const required = action.kind === 'reboot' || outcome.rebootRequired || (await this.rebootRequiredNow(outcome.ran, jobLog));
-    const result = ranResult(job, this.deps.deviceId, outcome, { startedAt, finishedAt: this.now().toISOString() }, required, inventoryHash);
+    let result: PendingResult = ranResult(job, this.deps.deviceId, outcome, { startedAt, finishedAt: this.now().toISOString() }, required, inventoryHash);
     const policy = rebootPolicyOf(action);
     const rebootNow = policy.mode === 'always' || (policy.mode === 'if-required' && required);
+    const safety = action.kind === 'apply' ? action.safety : undefined;
+    // After-probes wait for the reboot when there is one; without a change they are not run (nothing to blame).
+    let owesProbes = false;
+    if (safety && gate) {
+      result.safety = gate.report;
+      if (outcome.ran.length > 0 && safety.probes.length > 0) {
+        if (rebootNow) owesProbes = true;
+        else result = await this.safetySteps.probeAfter(job, safety, result, jobLog);
+      }
+    }
     if (policy.mode === 'deadline' && required) {
       const rebootAt = new Date(this.deps.clock.now() + policy.withinMinutes * 60_000).toISOString();
       store.scheduleReboot(job.jobId, rebootAt, this.now().toISOString());
       result.reboot = { required, performed: false, scheduledAt: rebootAt };
     }
-    if (rebootNow) await this.rebootFor(job, result, jobLog);
+    if (rebootNow) await this.rebootFor(job, result, jobLog, owesProbes);
     else this.finish(job, result);
   }
 
@@ -308,21 +354,24 @@ export class JobExecutor {
    * the OS accepts the request the result is queued at once (the server may get it before the
    * restart); if it refuses, the intent is void and the result says the reboot did not happen.
    */
-  private async rebootFor(job: Job, result: PendingResult, log: Logger): Promise<void> {
+  private async rebootFor(job: Job, result: PendingResult, log: Logger, owesProbes = false): Promise<void> {
     const withReboot: JobResultPayload = { ...result, inventoryHash: result.inventoryHash ?? null, reboot: { ...result.reboot, performed: true } };
     this.deps.store.recordRebootIntent({ jobId: job.jobId, at: this.now().toISOString(), bootId: await this.currentBoot(log), result: withReboot });
     this.progress(job.jobId, 'rebooting');
     try {
       await this.deps.rebooter.reboot(`patchwave job ${job.jobId}`);
-      log.info('reboot requested');
-      this.finish(job, withReboot);
+      log.info({ owesProbes }, 'reboot requested');
+      // With health probes the result waits for them, after the reboot (see recover()).
+      if (!owesProbes) this.finish(job, withReboot);
     } catch (err) {
       log.error({ err }, 'reboot request failed');
       this.deps.store.recordRebootFailed((err as Error).message.slice(0, LIMITS.message), this.now().toISOString());
       const message = joinMessages(result.message, `reboot failed: ${(err as Error).message}`);
-      this.finish(job, { ...result, message, ...(job.action.kind === 'reboot' ? { status: 'failed', errorCode: 'E_COMMAND_FAILED' } : {}) });
+      const failed: PendingResult = { ...result, message, ...(job.action.kind === 'reboot' ? { status: 'failed', errorCode: 'E_COMMAND_FAILED' } : {}) };
+      this.finish(job, await this.safetySteps.owedProbes(job, failed, log));
     }
   }
+
 
   private async recover(): Promise<void> {
     const { store, log } = this.deps;
@@ -331,7 +380,7 @@ export class JobExecutor {
     const intent = store.rebootIntent();
     if (intent && !sameBoot(intent.bootId, boot)) {
       const active = intent.jobId ? store.get(intent.jobId) : undefined;
-      if (active && intent.result) this.finish(active.job, intent.result);
+      if (active && intent.result) this.finish(active.job, await this.safetySteps.owedProbes(active.job, intent.result, log.child({ jobId: active.job.jobId })));
       const bootedAt = bootTimeOf(boot);
       const checkIn = agentFrame(
         'agent.rebooted',
@@ -386,7 +435,8 @@ export class JobExecutor {
       const active = intent.jobId ? store.get(intent.jobId) : undefined;
       if (active && intent.result) {
         const message = joinMessages(intent.result.message, `reboot failed: ${why}`);
-        this.finish(active.job, { ...intent.result, message, reboot: { ...intent.result.reboot, performed: false } });
+        const result: PendingResult = { ...intent.result, message, reboot: { ...intent.result.reboot, performed: false } };
+        this.finish(active.job, await this.safetySteps.owedProbes(active.job, result, log.child({ jobId: active.job.jobId })));
       }
     }
     for (const s of store.scheduledReboots()) {

@@ -16,6 +16,8 @@ export interface ActiveJob {
   /** Managers whose run started, in order, and the runs that returned. */
   started: ManagerName[];
   runs: ManagerRun[];
+  /** Reboots this job asked for before applying (pre-flight `reboot-first`). */
+  safetyReboots: number;
 }
 
 export interface RebootIntent {
@@ -84,7 +86,7 @@ export class JobStore {
         break;
       case 'job':
         this.seen.set(r.job.jobId, r.job.expiresAt);
-        this.jobs.set(r.job.jobId, { job: r.job, receivedAt: r.at, state: 'received', started: [], runs: [] });
+        this.jobs.set(r.job.jobId, { job: r.job, receivedAt: r.at, state: 'received', started: [], runs: [], safetyReboots: 0 });
         break;
       case 'state': {
         const j = this.jobs.get(r.jobId);
@@ -106,6 +108,11 @@ export class JobStore {
       case 'apply-done':
         this.jobs.get(r.jobId)?.runs.push(r.run);
         break;
+      case 'safety-reboot': {
+        const j = this.jobs.get(r.jobId);
+        if (j) j.safetyReboots += 1;
+        break;
+      }
       case 'reboot-intent':
         this.intent = { jobId: r.jobId, at: r.at, bootId: r.bootId, ...(r.result ? { result: r.result } : {}) };
         if (r.jobId) this.scheduled.delete(r.jobId);
@@ -166,6 +173,10 @@ export class JobStore {
 
   applyStarted(jobId: string, manager: ManagerName, at: string): void {
     this.write({ t: 'apply-start', jobId, at, manager });
+  }
+
+  recordSafetyReboot(jobId: string, at: string): void {
+    this.write({ t: 'safety-reboot', jobId, at });
   }
 
   applyDone(jobId: string, run: ManagerRun, at: string): void {
@@ -260,6 +271,7 @@ export class JobStore {
       if (j.rollbackPlan) records.push({ t: 'rollback-plan', jobId: id, at, packages: j.rollbackPlan });
       for (const m of j.started) records.push({ t: 'apply-start', jobId: id, at, manager: m });
       for (const run of j.runs) records.push({ t: 'apply-done', jobId: id, at, run });
+      for (let i = 0; i < j.safetyReboots; i++) records.push({ t: 'safety-reboot', jobId: id, at });
     }
     for (const frame of this.queue.values()) records.push({ t: 'outbox', at, frame });
     if (this.lastBootId) records.push({ t: 'rebooted', at, bootId: this.lastBootId });

@@ -46,6 +46,8 @@ export const JournalRecord = z.discriminatedUnion('t', [
   z.object({ t: z.literal('apply-start'), jobId: JobIdText, at: At, manager: ManagerName }),
   /** That run returned. */
   z.object({ t: z.literal('apply-done'), jobId: JobIdText, at: At, run: ManagerRun }),
+  /** A pre-flight check found a reboot pending and the job reboots first (once), then runs again. */
+  z.object({ t: z.literal('safety-reboot'), jobId: JobIdText, at: At }),
   /** About to ask the OS to reboot; `result` is the job's result to report if the reboot happens. */
   z.object({
     t: z.literal('reboot-intent'),

@@ -8,6 +8,7 @@ import type {
 import type { Logger } from 'pino';
 import type { CommandRunner } from '../exec/command-runner.js';
 import type { HostDescription } from './host.js';
+import type { LockStatus } from './lock-status.js';
 
 /** What an adapter can do. The core asks these; it never checks which adapter it holds. */
 export interface ManagerCapabilities {
@@ -23,6 +24,8 @@ export interface ManagerCapabilities {
   partialUpgrade: boolean;
   /** Can tell whether the host needs a reboot. */
   detectsReboot: boolean;
+  /** Has the tool's own hold (`apt-mark hold`): `hold`, `unhold` and `listHeld` are implemented. */
+  canHold?: boolean;
 }
 
 /** What to install, as asked by an operator or a deployment. */
@@ -112,6 +115,15 @@ export interface PackageManager {
   /** Restores previous versions; adapters without the capability return E_ROLLBACK_UNSUPPORTED results. */
   rollback(previous: RollbackTarget[], options: ApplyOptions): Promise<ApplyResult>;
   rebootRequired(): Promise<RebootState>;
+  /** Paths this manager writes while applying (downloads, database): the free-disk pre-flight checks them. */
+  readonly dataPaths?: readonly string[];
+  /** Whether another process holds this manager's lock now (pre-flight); absent: cannot tell. */
+  lockStatus?(): Promise<LockStatus>;
+  /** With `capabilities.canHold`: the tool's own hold, so that no run (ours or an admin's) changes these. */
+  hold?(names: readonly string[]): Promise<void>;
+  unhold?(names: readonly string[]): Promise<void>;
+  /** Packages the tool itself holds now (`apt-mark showhold`). */
+  listHeld?(): Promise<string[]>;
 }
 
 /**

@@ -11,6 +11,7 @@ import { CommandRebooter } from '../jobs/rebooter.js';
 import type { PackageManager } from '../pkg/package-manager.js';
 import { loadScenario } from '../pkg/simulated/scenario.js';
 import { SimulatedRebooter, simulatedBootId } from '../pkg/simulated/rebooter.js';
+import { systemSafetyRuntime } from '../safety/safety-runtime.js';
 
 export interface JobRuntimeDeps {
   stateDir: string;
@@ -73,6 +74,7 @@ export async function startJobRuntime(deps: JobRuntimeDeps): Promise<JobRuntime>
     send: (frame) => {
       connection.sendFrame(frame);
     },
+    safety: systemSafetyRuntime({ exec: deps.exec, log }),
     ...(deps.verifier ? { verifier: deps.verifier } : {}),
     ...(deps.onRefused ? { onRefused: deps.onRefused } : {}),
   });

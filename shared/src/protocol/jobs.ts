@@ -4,7 +4,7 @@ import { LIMITS } from '../limits.js';
 import { ManagerName } from '../domain/manager.js';
 import { canonicalJson } from '../domain/inventory.js';
 import { envelope } from './envelope.js';
-import { JobSafety, SafetyReport } from './safety.js';
+import { JobSafety, PackageHold, SafetyReport } from './safety.js';
 
 /**
  * Jobs: the only things a server can ask an agent to do. Typed actions, bound to one device, valid
@@ -140,7 +140,12 @@ export const JobAction = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('rescan') }),
   z.object({ kind: z.literal('reboot'), reason: z.string().max(LIMITS.shortText).optional() }),
-  z.object({ kind: z.literal('plan'), selection: UpdateSelection }),
+  z.object({
+    kind: z.literal('plan'),
+    selection: UpdateSelection,
+    /** Packages the plan must leave out (the group's holds); the agent also honours the tool's own holds. */
+    holds: z.array(PackageHold).max(LIMITS.smallList).optional(),
+  }),
 ]);
 export type JobAction = z.infer<typeof JobAction>;
 export type JobKind = JobAction['kind'];

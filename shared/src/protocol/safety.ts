@@ -107,6 +107,12 @@ export const JobSafety = z.object({
   holds: z.array(PackageHold).max(LIMITS.smallList).default([]),
   /** A probe that passed before and fails after applying rolls this device back at once. */
   rollbackOnHealthFailure: z.boolean().default(false),
+  /**
+   * After applying, a probe that passed before and fails now is retried (every second) for up to
+   * this long before it counts as broken: a service restarted by its package may need a moment.
+   * Absent: no retry.
+   */
+  settleMs: z.number().int().min(0, 'settleMs must be 0 or more').max(600_000, 'settleMs must be at most 600000 (10 min)').optional(),
 });
 export type JobSafety = z.infer<typeof JobSafety>;
 
@@ -146,3 +152,10 @@ export const SafetyReport = z.object({
     .optional(),
 });
 export type SafetyReport = z.infer<typeof SafetyReport>;
+
+/**
+ * Capability an agent lists in its hello when it runs the `safety` block of apply jobs (probes,
+ * pre-flight, holds, automatic rollback). An agent without it would ignore the block, so the
+ * server gives such a device no apply job that carries safety settings.
+ */
+export const SAFETY_CAPABILITY = 'jobs.safety';

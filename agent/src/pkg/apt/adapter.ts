@@ -20,6 +20,7 @@ import { assertDpkgArch, assertDpkgName, assertDpkgVersion } from './names.js';
 import { parseAptSimulation, updatesFromSimulation, type VersionCompare } from './parse-apt-sim.js';
 import { classifyAptFailure, dpkgErrorLines, parseAptStatus, parseDpkgAudit } from './parse-apt-status.js';
 import { parseDpkgQuery, type DpkgQueryResult } from './parse-dpkg-query.js';
+import { checkLockFiles, type LockFiles, type LockIo, type LockStatus } from '../lock-status.js';
 import { planFromSimulation, type PlanTarget } from './plan.js';
 import { aptRebootState } from './reboot.js';
 import { dpkgCompare } from './version-compare.js';
@@ -31,6 +32,12 @@ export const APT_CAPABILITIES: ManagerCapabilities = {
   needsUser: false,
   partialUpgrade: true,
   detectsReboot: true,
+  canHold: true,
+};
+
+/** dpkg's and apt's fcntl locks (apt takes lock-frontend first since 1.9; dpkg takes lock). */
+export const APT_LOCKS: LockFiles = {
+  fcntl: ['/var/lib/dpkg/lock-frontend', '/var/lib/dpkg/lock', '/var/lib/apt/lists/lock', '/var/cache/apt/archives/lock'],
 };
 
 export interface AptAdapterDeps extends AdapterDeps {
@@ -38,6 +45,8 @@ export interface AptAdapterDeps extends AdapterDeps {
   /** `uname -r`; os.release() by default. */
   kernelRelease?: () => string;
   compare?: VersionCompare;
+  /** Where the lock check reads /proc/locks and stats the lock files (tests). */
+  lockIo?: LockIo;
 }
 
 /** A target on apt's command line: `name[:arch]=version` (install or downgrade) or `name[:arch]-` (remove). */
@@ -58,6 +67,7 @@ function bare(name: string): string {
 export class AptPackageManager implements PackageManager {
   readonly name = 'apt' as const;
   readonly capabilities = APT_CAPABILITIES;
+  readonly dataPaths = ['/var/cache/apt/archives', '/var/lib/dpkg', '/usr'] as const;
   private readonly exec: CommandRunner;
   private readonly log: Logger;
   private readonly host: HostDescription;
@@ -66,6 +76,7 @@ export class AptPackageManager implements PackageManager {
   private readonly compare: VersionCompare;
   private readonly kernelRelease: () => string;
   private nativeArchValue: string | undefined;
+  private readonly lockIo: LockIo | undefined;
 
   constructor(deps: AptAdapterDeps) {
     this.exec = deps.exec;
@@ -75,6 +86,29 @@ export class AptPackageManager implements PackageManager {
     this.cmd = aptCommands(aptOptionArgs(deps.local?.aptOptions), { PATH: process.env['PATH'] });
     this.compare = deps.compare ?? dpkgCompare;
     this.kernelRelease = deps.kernelRelease ?? (() => os.release());
+    this.lockIo = deps.lockIo;
+  }
+
+  lockStatus(): Promise<LockStatus> {
+    return checkLockFiles(APT_LOCKS, this.lockIo);
+  }
+
+  /** `apt-mark hold -- <names>`: dpkg's own hold, honoured by every apt run (ours or an admin's). */
+  async hold(names: readonly string[]): Promise<void> {
+    if (names.length) await this.exec.run(this.cmd.mark('hold', names.map((n) => assertDpkgName(n))));
+  }
+
+  async unhold(names: readonly string[]): Promise<void> {
+    if (names.length) await this.exec.run(this.cmd.mark('unhold', names.map((n) => assertDpkgName(n))));
+  }
+
+  /** `apt-mark showhold`: one package name per line. */
+  async listHeld(): Promise<string[]> {
+    const res = await this.exec.run(this.cmd.showHold());
+    return res.stdout
+      .split('\n')
+      .map((l) => bare(l.trim()))
+      .filter(Boolean);
   }
 
   async version(): Promise<string | undefined> {
@@ -122,7 +156,7 @@ export class AptPackageManager implements PackageManager {
         }
       }
     }
-    return planFromSimulation({
+    const plan = await planFromSimulation({
       selection,
       requested,
       unresolved,
@@ -134,6 +168,20 @@ export class AptPackageManager implements PackageManager {
         return { exitCode: res.exitCode, text: `${res.stdout}\n${res.stderr}` };
       },
     });
+    return this.withRemovalArchs(plan);
+  }
+
+  /** `Remv name [version]` carries no architecture on a single-arch host: dpkg knows it. */
+  private async withRemovalArchs(plan: Plan): Promise<Plan> {
+    const missing = plan.changes.filter((c) => c.arch === '').map((c) => c.name);
+    if (missing.length === 0) return plan;
+    const installed = await this.query([...new Set(missing)]);
+    const changes = plan.changes.map((c) => {
+      if (c.arch !== '') return c;
+      const found = installed.packages.filter((p) => p.name === c.name);
+      return found.length === 1 && found[0] ? { ...c, arch: found[0].arch } : c;
+    });
+    return { ...plan, changes };
   }
 
   async apply(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {

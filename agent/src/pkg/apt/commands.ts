@@ -50,6 +50,8 @@ export interface AptCommands {
   version(): CommandSpec;
   nativeArch(): CommandSpec;
   needrestart(): CommandSpec;
+  mark(action: 'hold' | 'unhold', names: readonly string[]): CommandSpec;
+  showHold(): CommandSpec;
 }
 
 /**
@@ -98,5 +100,7 @@ export function aptCommands(extra: readonly string[], env: { PATH?: string } = {
     version: () => ({ command: 'apt-get', args: ['--version'], timeoutMs: 30_000 }),
     nativeArch: () => ({ command: 'dpkg', args: ['--print-architecture'], timeoutMs: 30_000 }),
     needrestart: () => ({ command: 'needrestart', args: ['-b'], timeoutMs: 120_000 }),
+    mark: (action, names) => ({ command: 'apt-mark', args: [...extra, action, '--', ...names], timeoutMs: 120_000 }),
+    showHold: () => ({ command: 'apt-mark', args: [...extra, 'showhold'], timeoutMs: 60_000 }),
   };
 }

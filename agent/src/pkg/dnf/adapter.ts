@@ -13,6 +13,7 @@ import type {
   PlannedChange,
   RollbackTarget,
 } from '../package-manager.js';
+import { checkLockFiles, type LockStatus } from '../lock-status.js';
 import { assertRpmArch, assertRpmEvr, assertRpmName } from '../rpmdb/names.js';
 import { packageOutcomes, type ExpectedChange } from '../rpmdb/outcomes.js';
 import { parseRpmQuery } from '../rpmdb/rpm-query.js';
@@ -38,6 +39,7 @@ export const RPM_CAPABILITIES: ManagerCapabilities = {
 /** dnf4, dnf5 and yum 3 behind one adapter: they share rpm, the NEVRA grammar and updateinfo. */
 export class DnfPackageManager implements PackageManager {
   readonly capabilities = RPM_CAPABILITIES;
+  readonly dataPaths = ['/var/cache/dnf', '/var/cache/yum', '/var/lib/rpm', '/usr'] as const;
   private readonly exec: CommandRunner;
   private readonly log: Logger;
   private readonly binary: string;
@@ -67,6 +69,15 @@ export class DnfPackageManager implements PackageManager {
   private commands(): Promise<RpmCommands> {
     this.commandsValue ??= this.dialect().then((d) => rpmCommands(this.binary, d, this.settings, { PATH: process.env['PATH'] }));
     return this.commandsValue;
+  }
+
+  /** rpm's transaction lock (fcntl on `.rpm.lock`, classic and /usr/lib/sysimage locations) and dnf4's pid lock. */
+  lockStatus(): Promise<LockStatus> {
+    const root = this.settings?.installRoot ?? '';
+    return checkLockFiles({
+      fcntl: [`${root}/var/lib/rpm/.rpm.lock`, `${root}/usr/lib/sysimage/rpm/.rpm.lock`],
+      pidFiles: [`${root}/var/lib/dnf/rpmdb_lock.pid`, '/run/dnf/rpmtransaction.lock'],
+    });
   }
 
   async version(): Promise<string | undefined> {

@@ -51,11 +51,21 @@ function collapseArrows(tokens: string[]): { tokens: string[]; previous: Map<num
   return { tokens: out, previous };
 }
 
+/** `replacing  old.noarch 1.0-1` (dnf4, yum) or `replacing old noarch 1.0-1 …` (dnf5): the obsoleted package. */
+function replacedRow(tokens: readonly string[]): TransactionRow | undefined {
+  const [a = '', b = '', c = ''] = tokens;
+  if (isRpmArch(b) && looksLikeEvr(c)) return { kind: 'remove', name: a, arch: b, evr: normalizeEvr(c), repo: '@System' };
+  const dot = a.lastIndexOf('.');
+  if (dot > 0 && isRpmArch(a.slice(dot + 1)) && looksLikeEvr(b)) return { kind: 'remove', name: a.slice(0, dot), arch: a.slice(dot + 1), evr: normalizeEvr(b), repo: '@System' };
+  return undefined;
+}
+
 /**
  * Reads the transaction table that `dnf --assumeno <verb>` (dnf4, dnf5) and `yum --assumeno`
  * print before they abort: section headers, then `name arch [epoch:]version-release repo size`
  * rows. Rows wrapped onto two lines (a long name alone on the first) are joined; `replacing`
- * rows (obsoletes), dnf5's old-version continuation lines and tree glyphs are skipped; the table
+ * rows (obsoletes) become removals of the replaced package; dnf5's old-version continuation
+ * lines and tree glyphs are skipped; the table
  * ends at `Transaction Summary`. Parses the whole output of a run: stray lines before the table
  * (repository sync, `No match for argument`) are not problems.
  */
@@ -90,7 +100,15 @@ export function parseTransaction(text: string): ParseOutcome<Transaction> {
     if (section === null) continue;
     const raw = (carry ? `${carry} ${trimmed}` : trimmed).replace(/^[|`├└─\s-]+(?=\S)/u, '');
     const { tokens, previous } = collapseArrows(raw.split(/\s+/));
-    if (tokens[0] === 'replacing' || (tokens.length >= 1 && looksLikeEvr(tokens[0] ?? '') && !isRpmArch(tokens[1] ?? ''))) {
+    if (tokens[0] === 'replacing') {
+      // Obsoletes: the replaced package leaves the system, so the plan lists its removal.
+      const replaced = replacedRow(tokens.slice(1));
+      if (replaced && !rows.some((r) => r.kind === 'remove' && r.name === replaced.name && r.arch === replaced.arch)) rows.push(replaced);
+      else if (!replaced) problems.push({ line: i + 1, message: `unreadable replacing row: ${JSON.stringify(trimmed.slice(0, 120))}` });
+      carry = '';
+      continue;
+    }
+    if (tokens.length >= 1 && looksLikeEvr(tokens[0] ?? '') && !isRpmArch(tokens[1] ?? '')) {
       carry = '';
       continue;
     }

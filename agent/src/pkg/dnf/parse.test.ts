@@ -199,6 +199,16 @@ describe('parseTransaction', () => {
     ]);
   });
 
+  it('lists an obsoleted package (`replacing`) as a removal, next to the upgrade and the new dependency', () => {
+    const { value, problems } = parseTransaction(fixture('dnf4-assumeno-upgrade-obsoletes.debian12.txt'));
+    expect(problems).toEqual([]);
+    expect(value.rows).toEqual([
+      { kind: 'upgrade', name: 'pwtest-a', arch: 'noarch', evr: '1.1-1', repo: 'pwlocal' },
+      { kind: 'remove', name: 'pwtest-old', arch: 'noarch', evr: '1.0-1', repo: '@System' },
+      { kind: 'install', name: 'pwtest-b', arch: 'noarch', evr: '1.0-1', repo: 'pwlocal' },
+    ]);
+  });
+
   it('reads the table at the head of a real apply output', () => {
     const { value } = parseTransaction(fixture('dnf4-install-prein-failure.debian12.txt'));
     expect(value.rows).toEqual([{ kind: 'upgrade', name: 'pwtest-broken', arch: 'noarch', evr: '1.1-1', repo: 'pwlocal' }]);
@@ -230,6 +240,7 @@ describe('parseTransaction', () => {
     expect(value.rows).toEqual([
       { kind: 'upgrade', name: 'glibc', arch: 'x86_64', evr: '2.40-3.fc41', repo: 'updates', from: '2.40-1.fc41' },
       { kind: 'upgrade', name: 'kernel-core', arch: 'x86_64', evr: '6.11.4-301.fc41', repo: 'updates' },
+      { kind: 'remove', name: 'kernel-headers', arch: 'x86_64', evr: '6.10.0-1.fc41', repo: '@System' },
       { kind: 'install', name: 'a-very-long-package-name-that-does-not-fit-the-column', arch: 'noarch', evr: '1.0-1.fc41', repo: 'fedora' },
       { kind: 'remove', name: 'oldpkg', arch: 'x86_64', evr: '1:0.9-3.fc40', repo: '@System' },
     ]);

@@ -37,6 +37,9 @@ export const PACMAN_CAPABILITIES: ManagerCapabilities = {
 const FULL_UPGRADE_NOTE = 'Arch Linux does not support partial upgrades: the plan is the whole system upgrade `pacman -Syu --noconfirm`';
 const STALE_NOTE = 'listed from the package databases as of their last sync; `pacman -Syu` syncs them first and may install newer versions or more packages';
 
+import { checkLockFiles, type LockStatus } from '../lock-status.js';
+import { parseSyncInfo } from './parse-sync-info.js';
+
 export interface PacmanAdapterDeps extends AdapterDeps {
   /** Lists a package cache directory (rollback); defaults to the real file system. */
   listDir?: (dir: string) => Promise<string[]>;
@@ -48,6 +51,8 @@ export interface PacmanAdapterDeps extends AdapterDeps {
 export class PacmanPackageManager implements PackageManager {
   readonly name = 'pacman' as const;
   readonly capabilities = PACMAN_CAPABILITIES;
+  readonly dataPaths = ['/var/cache/pacman/pkg', '/var/lib/pacman', '/usr'] as const;
+  private readonly dbPath: string;
   private readonly exec: CommandRunner;
   private readonly log: Logger;
   private readonly cmd: PacmanCommands;
@@ -66,6 +71,12 @@ export class PacmanPackageManager implements PackageManager {
     this.hasCheckupdates = deps.host.executables.has('checkupdates') && !this.customRoot;
     this.listDir = deps.listDir ?? ((dir) => fs.readdir(dir));
     this.files = deps.files ?? new NodeHostFiles();
+    this.dbPath = local?.dbPath ?? `${local?.root ?? ''}/var/lib/pacman`;
+  }
+
+  /** pacman's lock is the existence of `<dbpath>/db.lck` (a stale one after a crash blocks pacman too). */
+  lockStatus(): Promise<LockStatus> {
+    return checkLockFiles({ existence: [`${this.dbPath.replace(/\/$/, '')}/db.lck`] });
   }
 
   async version(): Promise<string | undefined> {
@@ -124,12 +135,45 @@ export class PacmanPackageManager implements PackageManager {
       return { kind, name: t.name, arch: have?.arch || t.arch, from: have?.version ?? null, to: t.version };
     });
     plan.notes.push(FULL_UPGRADE_NOTE, STALE_NOTE);
+    await this.addRemovals(plan, current);
     const named = (selection.packages ?? []).map((p) => p.name).filter((n) => current.has(n));
     const notMoving = named.filter((n) => !plan.changes.some((c) => c.name === n));
     if (notMoving.length) plan.notes.push(`no newer version in the synced databases for: ${notMoving.join(', ')}`);
     if (selection.securityOnly) plan.notes.push('pacman has no security metadata: security-only cannot narrow the upgrade');
     plan.targets = ['-Syu', '--noconfirm'];
     return plan;
+  }
+
+  /**
+   * `-Sup --print-format` lists only what would be installed. What the upgrade removes comes from
+   * the sync database (`pacman -Si`): an installed package another one `replaces` is removed
+   * (pacman --noconfirm answers yes); an installed package another one conflicts with makes
+   * `-Su --noconfirm` refuse the whole upgrade (it answers no), which the plan says up front.
+   */
+  private async addRemovals(plan: Plan, current: Map<string, { version: string; arch: string }>): Promise<void> {
+    const names = plan.changes.map((c) => c.name);
+    if (names.length === 0) return;
+    const info = parseSyncInfo((await this.exec.run(this.cmd.syncInfo(names.map((n) => assertPacmanName(n))))).stdout);
+    if (info.problems.length) this.log.warn({ problems: info.problems.slice(0, 10) }, 'unreadable pacman -Si output');
+    const moving = new Set(names);
+    // --print-format has no architecture: the sync database's is filled in.
+    plan.changes = plan.changes.map((c) => (c.arch === '' ? { ...c, arch: info.value.find((i) => i.name === c.name)?.arch ?? '' } : c));
+    for (const pkg of info.value) {
+      for (const old of pkg.replaces) {
+        const have = current.get(old);
+        if (!have || moving.has(old) || plan.changes.some((c) => c.kind === 'remove' && c.name === old)) continue;
+        plan.changes.push({ kind: 'remove', name: old, arch: have.arch, from: have.version, to: null });
+        plan.notes.push(`${pkg.name} ${pkg.version} replaces ${old}: the upgrade removes it`);
+      }
+      for (const other of pkg.conflicts) {
+        if (!current.has(other) || moving.has(other) || other === pkg.name) continue;
+        plan.unresolved.push({
+          name: pkg.name,
+          code: 'E_PKG_CONFLICT',
+          message: `${pkg.name} ${pkg.version} conflicts with the installed ${other}: pacman -Su --noconfirm will not remove it and refuses the whole upgrade`,
+        });
+      }
+    }
   }
 
   async apply(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {

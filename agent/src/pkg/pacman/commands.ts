@@ -15,6 +15,8 @@ export interface PacmanCommands {
   checkupdates(): CommandSpec;
   /** `pacman -Sup --print-format`: what `-Su` would install, from the current sync databases. */
   printUpgrade(): CommandSpec;
+  /** `pacman -Si -- <names>`: conflicts and replaces of the packages an upgrade would install. */
+  syncInfo(names: readonly string[]): CommandSpec;
   upgrade(timeoutMs: number): CommandSpec;
   installFiles(files: readonly string[], timeoutMs: number): CommandSpec;
   remove(names: readonly string[], timeoutMs: number): CommandSpec;
@@ -50,6 +52,7 @@ export function pacmanCommands(settings: LocalManagerSettings['pacman'], env: { 
     queryUpgrades: () => pacman(['-Qu'], [0, 1]),
     checkupdates: () => ({ command: 'checkupdates', args: [], timeoutMs: QUERY_TIMEOUT, okExitCodes: [0, 2], env: path }),
     printUpgrade: () => pacman(['-Sup', '--print-format', PRINT_FORMAT]),
+    syncInfo: (names) => pacman(['-Si', '--', ...names]),
     upgrade: (timeoutMs) => pacman(['-Syu', '--noconfirm', '--noprogressbar'], [0, 1], timeoutMs),
     installFiles: (files, timeoutMs) => pacman(['-U', '--noconfirm', '--noprogressbar', '--', ...files], [0, 1], timeoutMs),
     remove: (names, timeoutMs) => pacman(['-R', '--noconfirm', '--noprogressbar', '--', ...names], [0, 1], timeoutMs),

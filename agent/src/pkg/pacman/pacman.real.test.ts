@@ -65,7 +65,7 @@ describe('pacman adapter against the real pacman', { timeout: 120_000 }, () => {
         { kind: 'upgrade', name: 'pwtest-foo', arch: 'any', from: '1.0-1', to: '1.1-1' },
         { kind: 'upgrade', name: 'pwtest-bar', arch: 'any', from: '2.0-1', to: '2.1-1' },
         { kind: 'upgrade', name: 'pwtest-broken', arch: 'any', from: '1.0-1', to: '1.1-1' },
-        { kind: 'install', name: 'pwtest-dep', arch: '', from: null, to: '1.0-1' },
+        { kind: 'install', name: 'pwtest-dep', arch: 'any', from: null, to: '1.0-1' },
       ]),
     );
     expect(plan.changes).toHaveLength(4);

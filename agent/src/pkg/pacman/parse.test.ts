@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePacmanQuery } from './parse-query.js';
 import { parseOwner, parsePacmanRun } from './parse-run.js';
+import { parseSyncInfo } from './parse-sync-info.js';
 import { parsePacmanPrint, parsePacmanUpdates } from './parse-updates.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -122,5 +123,25 @@ describe('every pacman parser is total', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseSyncInfo (pacman -Si)', () => {
+  it('reads conflicts and replaces, version constraints stripped', () => {
+    const { value, problems } = parseSyncInfo(fixture('pacman-si-conflicts-replaces.debian12.txt'));
+    expect(problems).toEqual([]);
+    expect(value).toEqual([
+      { name: 'pwtest-b', version: '1.0-1', arch: 'any', conflicts: [], replaces: [] },
+      { name: 'pwtest-a', version: '1.1-1', arch: 'any', conflicts: ['pwtest-c'], replaces: [] },
+      { name: 'pwtest-new', version: '2.0-1', arch: 'any', conflicts: [], replaces: ['pwtest-old', 'pwtest-gone'] },
+    ]);
+  });
+
+  it('joins values wrapped onto indented lines, and reports a block without a name', () => {
+    const text = 'Name            : big\nVersion         : 1-1\nConflicts With  : one  two\n                  three>=2\nReplaces        : None\n\nVersion         : 2-1\n';
+    const { value, problems } = parseSyncInfo(text);
+    expect(value).toEqual([{ name: 'big', version: '1-1', arch: '', conflicts: ['one', 'two', 'three'], replaces: [] }]);
+    expect(problems).toHaveLength(1);
+    expect(parseSyncInfo('')).toEqual({ value: [], problems: [] });
   });
 });

@@ -16,6 +16,8 @@ export interface TestPkg {
   /** `pkgver-pkgrel`. */
   version: string;
   depends?: string[];
+  conflicts?: string[];
+  replaces?: string[];
   /** Body of `post_upgrade()` in `.INSTALL`, run by /bin/sh inside the root. */
   postUpgrade?: string;
 }
@@ -83,6 +85,8 @@ export class PacmanTestRepo {
       'arch = any',
       'license = MIT',
       ...(pkg.depends ?? []).map((d) => `depend = ${d}`),
+      ...(pkg.conflicts ?? []).map((c) => `conflict = ${c}`),
+      ...(pkg.replaces ?? []).map((r) => `replaces = ${r}`),
       '',
     ];
     await fs.writeFile(path.join(dir, '.PKGINFO'), info.join('\n'));

@@ -17,6 +17,8 @@ export interface TestRpm {
   epoch?: number;
   requires?: string[];
   provides?: string[];
+  obsoletes?: string[];
+  conflicts?: string[];
   /** A %pre scriptlet (Lua, so no /bin/sh is needed inside the install root) that fails. */
   failPre?: boolean;
   /** A %post scriptlet (Lua) that fails. */
@@ -83,6 +85,8 @@ export class RpmTestRepo {
       'BuildArch: noarch',
       ...(pkg.requires ?? []).map((r) => `Requires: ${r}`),
       ...(pkg.provides ?? []).map((p) => `Provides: ${p}`),
+      ...(pkg.obsoletes ?? []).map((o) => `Obsoletes: ${o}`),
+      ...(pkg.conflicts ?? []).map((c) => `Conflicts: ${c}`),
       '%description',
       'A package built by the patchwave tests.',
       '%install',

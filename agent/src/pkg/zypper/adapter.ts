@@ -42,6 +42,8 @@ const MAX_RESTARTS = 3;
 /** Patch ids per `zypper info -t patch` call. */
 const INFO_BATCH = 200;
 
+import { checkLockFiles, type LockStatus } from '../lock-status.js';
+
 export interface ZypperAdapterDeps extends AdapterDeps {
   /** Where the reboot-needed flag is looked for when zypper has no needs-rebooting; defaults to the real files. */
   files?: HostFiles;
@@ -51,6 +53,7 @@ export interface ZypperAdapterDeps extends AdapterDeps {
 export class ZypperPackageManager implements PackageManager {
   readonly name = 'zypper' as const;
   readonly capabilities = ZYPPER_CAPABILITIES;
+  readonly dataPaths = ['/var/cache/zypp', '/var/lib/rpm', '/usr'] as const;
   private readonly exec: CommandRunner;
   private readonly log: Logger;
   private readonly cmd: ZypperCommands;
@@ -64,6 +67,15 @@ export class ZypperPackageManager implements PackageManager {
     this.cmd = zypperCommands(settings, { PATH: process.env['PATH'] });
     this.files = deps.files ?? new NodeHostFiles();
     this.root = zypperRoot(settings);
+  }
+
+  /** libzypp's pid lock (`/run/zypp.pid`, under --root when set) and rpm's `.rpm.lock`. */
+  lockStatus(): Promise<LockStatus> {
+    const root = this.root ?? '';
+    return checkLockFiles({
+      pidFiles: [`${root}/run/zypp.pid`, `${root}/var/run/zypp.pid`],
+      fcntl: [`${root}/var/lib/rpm/.rpm.lock`, `${root}/usr/lib/sysimage/rpm/.rpm.lock`],
+    });
   }
 
   async version(): Promise<string | undefined> {
