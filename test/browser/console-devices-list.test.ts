@@ -5,11 +5,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedFleet, seedHostname } from '../../server/src/testing/seed-fleet.js';
 import { openSqliteStore } from '../../server/src/storage/sqlite/sqlite-store.js';
-import { freePort, type Proc, startServer, stop } from '../support/processes.js';
+import { stop } from '../support/processes.js';
 import type { Browser, PageProblems } from './support/chromium.js';
 import { launchChromium, watchProblems } from './support/chromium.js';
 import { ensureConsoleBuilt } from './support/console-build.js';
 import { signIn, tableRows, unexpected, waitForText } from './support/console-page.js';
+import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 import { screenshot } from './support/screenshots.js';
 
 /**
@@ -20,7 +21,7 @@ import { screenshot } from './support/screenshots.js';
 
 const COUNT = 320;
 let dir: string;
-let server: { proc: Proc; url: string; token?: string };
+let server: ConsoleServer;
 let token: string;
 let browser: Browser;
 let page: Page;
@@ -33,8 +34,7 @@ const status = () => page.locator('.pager-status');
 beforeAll(async () => {
   ensureConsoleBuilt();
   dir = mkdtempSync(join(tmpdir(), 'patchwave-browser-list-'));
-  server = await startServer(join(dir, 'data'), await freePort());
-  if (!server.token) throw new Error('first start printed no admin token');
+  server = await startConsoleServer(dir);
   token = server.token;
   const store = await openSqliteStore(join(dir, 'data', 'patchwave.db'));
   try {
@@ -45,7 +45,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage();
   problems = watchProblems(page);
-  await signIn(page, server.url, token);
+  await signIn(page, server.url, 'admin', server.adminPassword);
 });
 
 afterAll(async () => {

@@ -6,11 +6,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFacts, sampleInventory, samplePackages } from '../../server/src/testing/facts.js';
 import { rawGet } from '../../server/src/testing/raw-http.js';
-import { AGENT_BIN, freePort, type Proc, spawnNode, startServer, stop, waitFor } from '../support/processes.js';
+import { AGENT_BIN, type Proc, spawnNode, stop, waitFor } from '../support/processes.js';
 import type { Browser, PageProblems } from './support/chromium.js';
 import { launchChromium, watchProblems } from './support/chromium.js';
 import { ensureConsoleBuilt } from './support/console-build.js';
-import { signIn, tableRows, unexpected, waitForText } from './support/console-page.js';
+import { signIn, signOut, submitSignIn, tableRows, unexpected, waitForText } from './support/console-page.js';
+import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 import { enrollFakeAgent } from './support/fake-agent.js';
 import { screenshot } from './support/screenshots.js';
 
@@ -21,7 +22,7 @@ import { screenshot } from './support/screenshots.js';
  */
 
 let dir: string;
-let server: { proc: Proc; url: string; token?: string };
+let server: ConsoleServer;
 let adminToken: string;
 let browser: Browser;
 let deviceId: string;
@@ -41,7 +42,7 @@ async function page(viewport?: { width: number; height: number }): Promise<Page>
 
 async function signedIn(viewport?: { width: number; height: number }): Promise<Page> {
   const p = await page(viewport);
-  await signIn(p, server.url, adminToken);
+  await signIn(p, server.url, 'admin', server.adminPassword);
   return p;
 }
 
@@ -50,9 +51,8 @@ const nav = (p: Page, name: string) => p.getByRole('navigation', { name: 'Main' 
 beforeAll(async () => {
   ensureConsoleBuilt();
   dir = mkdtempSync(join(tmpdir(), 'patchwave-browser-operator-'));
-  server = await startServer(join(dir, 'data'), await freePort());
+  server = await startConsoleServer(dir);
   procs.push(server.proc);
-  if (!server.token) throw new Error('first start printed no admin token');
   adminToken = server.token;
 
   const created = await api<{ token: string }>('/api/v1/enrollment-tokens', { method: 'POST', body: JSON.stringify({ name: 'local agent', expiresIn: '1h', maxUses: 1 }) });
@@ -63,7 +63,7 @@ beforeAll(async () => {
   deviceId = await waitFor(
     'the local agent with its inventory',
     async () => (await api<{ items: { id: string; online: boolean; counts: { packages: number } }[] }>('/api/v1/devices')).body.items.find((d) => d.online && d.counts.packages > 0)?.id,
-    { timeoutMs: 60_000, intervalMs: 250, proc: agent },
+    { timeoutMs: 110_000, intervalMs: 250, proc: agent },
   );
   browser = await launchChromium();
 });
@@ -75,26 +75,31 @@ afterAll(async () => {
 });
 
 describe('operator console in Chromium', () => {
-  it('refuses a wrong token with a message and signs in with the admin token', async () => {
+  it('refuses a wrong password with a message, signs in with a session cookie and signs out', async () => {
     const p = await page();
     await p.goto(`${server.url}/devices`);
     await p.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await screenshot(p, '01-sign-in');
-    await p.getByLabel('API token').fill('pwe_not-an-api-token');
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await waitForText(p.locator('#token-problem'), /starts with "pwt_"/);
-    await p.getByLabel('API token').fill(`pwt_${'A'.repeat(43)}`);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await waitForText(p.locator('#token-problem'), /does not accept this token/);
-    await p.getByLabel('API token').fill(adminToken);
-    await p.getByRole('button', { name: 'Sign in' }).click();
+    await waitForText(p.locator('#sign-in-problem'), 'Enter your username.');
+    await submitSignIn(p, 'admin', 'not the password');
+    await waitForText(p.locator('#sign-in-problem'), 'Wrong username or password.');
+    await submitSignIn(p, 'admin', server.adminPassword);
     // The deep link survives the sign-in.
     await p.getByRole('heading', { level: 1, name: 'Devices' }).waitFor();
-    expect(await p.evaluate(() => sessionStorage.getItem('patchwave.apiToken'))).toBe(adminToken);
-    expect(await p.evaluate(() => localStorage.length)).toBe(0);
-    await p.getByRole('button', { name: 'Sign out' }).click();
+    await waitForText(p.getByTestId('session-user'), /^admin\s+admin$/);
+    // The session is an HttpOnly cookie: nothing secret is readable by scripts or kept in storage.
+    const cookies = await browser.context.cookies(server.url);
+    expect(cookies.find((c) => c.name === 'pw_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await p.evaluate(() => document.cookie)).toBe('');
+    expect(await p.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+    // A reload keeps the session (the CSRF token comes back from /auth/me).
+    await p.reload();
+    await p.getByRole('heading', { level: 1, name: 'Devices' }).waitFor();
+    await signOut(p);
+    expect((await browser.context.cookies(server.url)).find((c) => c.name === 'pw_session')).toBeUndefined();
+    await p.goto(`${server.url}/`);
     await p.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    expect(await p.evaluate(() => sessionStorage.getItem('patchwave.apiToken'))).toBeNull();
   });
 
   it('shows the fleet on the dashboard: one device, online, with a chart', async () => {

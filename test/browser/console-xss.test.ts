@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleFacts, sampleInventory } from '../../server/src/testing/facts.js';
-import { freePort, type Proc, startServer, stop } from '../support/processes.js';
+import { stop } from '../support/processes.js';
 import type { Browser, PageProblems } from './support/chromium.js';
 import { launchChromium, watchProblems } from './support/chromium.js';
 import { ensureConsoleBuilt } from './support/console-build.js';
 import { signIn, unexpected } from './support/console-page.js';
+import { type ConsoleServer, startConsoleServer } from './support/console-server.js';
 import type { FakeAgent } from './support/fake-agent.js';
 import { enrollFakeAgent } from './support/fake-agent.js';
 import { screenshot } from './support/screenshots.js';
@@ -27,7 +28,7 @@ const UPDATE_TITLE = `<img src=x onerror="window.__xss='title'"><script>window._
 const ADVISORY = `<a href="javascript:window.__xss='advisory'">DSA</a>`;
 
 let dir: string;
-let server: { proc: Proc; url: string; token?: string };
+let server: ConsoleServer;
 let browser: Browser;
 let agent: FakeAgent;
 let problems: PageProblems;
@@ -54,8 +55,7 @@ async function assertShownAsText(p: Page, text: string): Promise<void> {
 beforeAll(async () => {
   ensureConsoleBuilt();
   dir = mkdtempSync(join(tmpdir(), 'patchwave-browser-xss-'));
-  server = await startServer(join(dir, 'data'), await freePort());
-  if (!server.token) throw new Error('first start printed no admin token');
+  server = await startConsoleServer(dir);
   const facts = sampleFacts({ hostname: HOSTNAME, os: { platform: 'linux', distro: DISTRO, release: '1', id: 'evil', kernel: '<b>6.1</b>', arch: 'x64' } });
   const inventory = sampleInventory(
     [
@@ -74,7 +74,7 @@ beforeAll(async () => {
   browser = await launchChromium({ bypassCSP: true });
   page = await browser.newPage();
   problems = watchProblems(page);
-  await signIn(page, server.url, server.token);
+  await signIn(page, server.url, 'admin', server.adminPassword);
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ const FLAGS = [
 
 export interface Browser {
   context: BrowserContext;
-  /** A new tab (sessionStorage is per tab: each starts signed out). */
+  /** A new tab (tabs share the profile, so the session cookie too). */
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }

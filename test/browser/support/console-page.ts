@@ -12,12 +12,33 @@ export async function waitForText(locator: Locator, want: string | RegExp, timeo
   }
 }
 
-/** Signs in on the sign-in page the console shows to a new tab, and waits for the dashboard. */
-export async function signIn(page: Page, url: string, token: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('API token').fill(token);
+/** Fills the sign-in form the console shows when signed out, and submits it. */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+}
+
+/**
+ * Signs in with a username and password on the sign-in page (at `path`, default the dashboard)
+ * and waits for that page's heading. Every tab of one browser context shares the session cookie.
+ */
+export async function signIn(page: Page, url: string, username: string, password: string, landing: { path?: string; heading?: string } = {}): Promise<void> {
+  await page.goto(`${url}${landing.path ?? '/'}`);
+  const form = page.getByRole('heading', { level: 1, name: 'Sign in' });
+  const arrived = page.getByRole('heading', { level: 1, name: landing.heading ?? 'Dashboard' });
+  await form.or(arrived).waitFor();
+  // Tabs of one browser context share the session cookie: a later tab may already be signed in.
+  if (await form.isVisible()) {
+    await submitSignIn(page, username, password);
+    await arrived.waitFor();
+  }
+}
+
+/** Signs out through the console's own button and waits for the sign-in page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
 }
 
 /** Rows of the table with this test id, as arrays of cell texts. */

@@ -20,7 +20,8 @@ async function json<T>(res: Response, what: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-export async function enrollFakeAgent(serverUrl: string, adminToken: string, inventory: Inventory): Promise<FakeAgent> {
+/** `capabilities`: what the agent announces in its hello (`['jobs']` to be offered deployment jobs). */
+export async function enrollFakeAgent(serverUrl: string, adminToken: string, inventory: Inventory, capabilities: string[] = []): Promise<FakeAgent> {
   const created = await json<{ token: string }>(
     await fetch(`${serverUrl}/api/v1/enrollment-tokens`, {
       method: 'POST',
@@ -39,7 +40,7 @@ export async function enrollFakeAgent(serverUrl: string, adminToken: string, inv
   );
   const socket = TestAgentSocket.connect(`${serverUrl.replace(/^http/, 'ws')}${AGENT_WS_PATH}`, enrolled.credential);
   await socket.opened;
-  socket.send(agentFrame('agent.hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: '0.1.0', capabilities: [] }));
+  socket.send(agentFrame('agent.hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: '0.1.0', capabilities }));
   await waitForFrame(socket, (f) => f.type === 'server.welcome');
   const report = agentFrame('inventory.report', { kind: 'full', hash: inventoryHash(inventory), inventory });
   socket.send(report);

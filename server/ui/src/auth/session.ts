@@ -1,35 +1,32 @@
-/**
- * Who the console acts as. Phase 1: the operator pastes an API token (`pwt_…`), kept in
- * sessionStorage (gone when the tab closes, never in localStorage or a cookie) and sent as
- * `Authorization: Bearer`. Everything that knows how requests are authenticated is in this file,
- * so a cookie session with a CSRF header replaces it here without touching the pages.
- */
+import type { MeResponse, OperatorRole, UserView } from '@patchwave/shared';
+import { AUTH_PATHS, CSRF_HEADER } from '../api/constants.js';
 
-const STORAGE_KEY = 'patchwave.apiToken';
-const TOKEN_PATTERN = /^pwt_[A-Za-z0-9_-]{43}$/;
+/**
+ * Who the console acts as: a console session (username and password → an HttpOnly, SameSite=Strict
+ * cookie the page cannot read, plus a CSRF token kept in memory only and sent as `x-csrf-token` on
+ * every request that changes state). A reload recovers the CSRF token from `GET /auth/me`. Every
+ * other module asks this one how to authenticate, so the pages never see a secret.
+ */
 
 export type SignOutReason = 'signed-out' | 'expired';
 
+export interface SessionState {
+  /** `unknown` until `/auth/me` has answered once (the console shows a blank frame, not a flash of the sign-in form). */
+  status: 'unknown' | 'signed-out' | 'signed-in';
+  user: UserView | null;
+  role: OperatorRole | null;
+  csrfToken: string | null;
+}
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
-let memoryToken: string | null = null;
+let state: SessionState = { status: 'unknown', user: null, role: null, csrfToken: null };
 let lastReason: SignOutReason | null = null;
 
-function storage(): Storage | null {
-  try {
-    return window.sessionStorage;
-  } catch {
-    // Storage disabled by the browser: the session lives as long as the page.
-    return null;
-  }
-}
-
-export function currentToken(): string | null {
-  return storage()?.getItem(STORAGE_KEY) ?? memoryToken;
-}
+export const currentSession = (): SessionState => state;
 
 export function isSignedIn(): boolean {
-  return currentToken() !== null;
+  return state.status === 'signed-in';
 }
 
 /** A reason to show on the sign-in page (the session expired), cleared once read. */
@@ -39,40 +36,51 @@ export function takeSignOutReason(): SignOutReason | null {
   return reason;
 }
 
-/** A message naming what is wrong with a pasted token, or null when it looks like one. */
-export function tokenProblem(token: string): string | null {
-  if (token === '') return 'Paste the API token.';
-  if (!token.startsWith('pwt_')) return 'An API token starts with "pwt_" (enrollment tokens "pwe_" and agent credentials "pwa_" cannot sign in).';
-  if (!TOKEN_PATTERN.test(token)) return 'An API token is "pwt_" followed by 43 letters, digits, "-" or "_".';
-  return null;
+function set(next: SessionState): void {
+  state = next;
+  for (const l of [...listeners]) l();
 }
 
-export function signIn(token: string): void {
-  const s = storage();
-  if (s) s.setItem(STORAGE_KEY, token);
-  else memoryToken = token;
+/** Kept after a successful login or `/auth/me` (and after the forced password change). */
+export function sessionStarted(me: { user: UserView | null; role: OperatorRole; csrfToken: string | null }): void {
   lastReason = null;
-  notify();
+  set({ status: 'signed-in', user: me.user, role: me.role, csrfToken: me.csrfToken });
 }
 
-export function signOut(reason: SignOutReason = 'signed-out'): void {
-  storage()?.removeItem(STORAGE_KEY);
-  memoryToken = null;
-  lastReason = reason === 'expired' ? reason : null;
-  notify();
+/** The user changed (password changed, profile reloaded): same session, new view of the user. */
+export function userChanged(user: UserView): void {
+  if (state.status === 'signed-in') set({ ...state, user, role: user.role });
 }
 
-/** Headers that authenticate a request to the API. */
-export function authHeaders(): Record<string, string> {
-  const token = currentToken();
-  return token ? { authorization: `Bearer ${token}` } : {};
+/** Forgets the session locally (the server has ended it, or the caller ends it right after). */
+export function sessionEnded(reason: SignOutReason = 'signed-out'): void {
+  if (state.status === 'signed-out') return;
+  lastReason = reason === 'expired' && state.status === 'signed-in' ? reason : null;
+  set({ status: 'signed-out', user: null, role: null, csrfToken: null });
+}
+
+/** Asks the server who the cookie belongs to; signed out when it answers 401 (or cannot be reached). */
+export async function restoreSession(): Promise<void> {
+  try {
+    const res = await fetch(AUTH_PATHS.me, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) {
+      set({ status: 'signed-out', user: null, role: null, csrfToken: null });
+      return;
+    }
+    const me = (await res.json()) as MeResponse;
+    sessionStarted(me);
+  } catch {
+    set({ status: 'signed-out', user: null, role: null, csrfToken: null });
+  }
+}
+
+/** Headers that authenticate a request: the cookie goes by itself; state changes add the CSRF token. */
+export function authHeaders(method: string): Record<string, string> {
+  const safe = method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  return !safe && state.csrfToken ? { [CSRF_HEADER]: state.csrfToken } : {};
 }
 
 export function onSessionChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-function notify(): void {
-  for (const l of [...listeners]) l();
 }

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
-import { signOut } from '../auth/session.js';
+import { logout } from '../api/auth.js';
+import { can, useRole } from '../auth/permissions.js';
+import { currentSession, sessionEnded } from '../auth/session.js';
 import { ROUTES } from '../routes.js';
 import { Link } from './link.js';
 
@@ -8,7 +10,17 @@ import { Link } from './link.js';
  * The frame around every page: a skip link, the navigation (a sidebar on wide screens, a bar on
  * narrow ones) and the main region. After each navigation, focus moves to the new page's h1.
  */
+async function signOut(): Promise<void> {
+  try {
+    await logout();
+  } finally {
+    sessionEnded();
+  }
+}
+
 export function Layout({ pathname, children }: { pathname: string; children: ComponentChildren }) {
+  const role = useRole();
+  const user = currentSession().user;
   const first = useRef(true);
   useEffect(() => {
     if (first.current) {
@@ -31,7 +43,7 @@ export function Layout({ pathname, children }: { pathname: string; children: Com
         </Link>
         <nav class="nav" aria-label="Main">
           <ul>
-            {ROUTES.filter((r) => r.nav).map((r) => {
+            {ROUTES.filter((r) => r.nav && (!r.nav.needs || can(role, r.nav.needs))).map((r) => {
               const active = r.nav?.match ? r.nav.match(pathname) : pathname === r.path;
               return (
                 <li key={r.path}>
@@ -44,7 +56,10 @@ export function Layout({ pathname, children }: { pathname: string; children: Com
           </ul>
         </nav>
         <div class="session">
-          <button type="button" class="link-button" onClick={() => signOut()}>
+          <Link href="/account" class="session-user" title="Your account: change the password" data-testid="session-user">
+            {user?.username ?? ''} <span class="badge badge-muted">{role}</span>
+          </Link>
+          <button type="button" class="link-button" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>

@@ -5,7 +5,6 @@ import { SecurityCount } from '../components/badges.js';
 import { BarChart } from '../components/bar-chart.js';
 import { DataTable } from '../components/data-table.js';
 import type { Column } from '../components/data-table.js';
-import { FeatureSlot } from '../components/feature-slot.js';
 import { Link } from '../components/link.js';
 import { ErrorNotice } from '../components/notice.js';
 import { PageHeader } from '../components/page-header.js';
@@ -14,6 +13,7 @@ import { Age, UpdatedAt } from '../components/time.js';
 import { formatNumber, osLabel, plural } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
 import { useSearchParams } from '../router.js';
+import { RiskPanels, RunningDeployments } from './dashboard/live-panels.js';
 
 const REFRESH_MS = 15_000;
 const STALE_CHOICES = [1, 3, 7, 14, 30, 90] as const;
@@ -130,15 +130,8 @@ export function DashboardPage() {
       </section>
 
       <div class="grid-3">
-        <FeatureSlot id="coverage" title="Patch coverage">
-          Coverage now and over the last 90 days appears here once vulnerability assessment runs on this server.
-        </FeatureSlot>
-        <FeatureSlot id="findings" title="Open findings">
-          Open findings by priority, and those past their due date, appear here once vulnerability assessment runs on this server.
-        </FeatureSlot>
-        <FeatureSlot id="deployments" title="Deployments running">
-          Running deployments with their wave progress appear here once deployments are enabled on this server.
-        </FeatureSlot>
+        <RiskPanels />
+        <RunningDeployments />
       </div>
     </>
   );

@@ -13,7 +13,8 @@ import { useSearchParams } from '../router.js';
 import { DeviceFacts } from './device/facts.js';
 import { HistoryTab } from './device/history-tab.js';
 import { ReportsTab } from './device/reports-tab.js';
-import { DeviceSettings } from './device/settings.js';
+import { DeviceLabels, DeviceSettings } from './device/settings.js';
+import { useCan } from '../auth/permissions.js';
 import { SoftwareTab } from './device/software-tab.js';
 import { UpdatesTab } from './device/updates-tab.js';
 
@@ -25,6 +26,7 @@ export function DevicePage({ params }: PageProps) {
   const device = useResource((signal) => getDevice(id, signal), [id], { refreshMs: REFRESH_MS });
   const [search, setSearch] = useSearchParams();
   const d = device.data;
+  const mayEdit = useCan('deploy');
   const tabs: TabDef[] = [
     { id: 'software', label: d ? `Installed software (${formatNumber(d.counts.packages)})` : 'Installed software' },
     { id: 'updates', label: d ? `Available updates (${formatNumber(d.counts.updates)})` : 'Available updates' },
@@ -72,7 +74,7 @@ export function DevicePage({ params }: PageProps) {
       {device.error ? <ErrorNotice error={device.error} onRetry={device.reload} /> : null}
       <div class="device-top">
         <DeviceFacts device={d} />
-        {d ? <DeviceSettings device={d} onSaved={device.reload} /> : <section class="panel settings-placeholder" aria-hidden="true" />}
+        {d && mayEdit ? <DeviceSettings device={d} onSaved={device.reload} /> : d ? <DeviceLabels device={d} /> : <section class="panel settings-placeholder" aria-hidden="true" />}
       </div>
       <TabList label="Device inventory" tabs={tabs} selected={tab} onSelect={(t) => setSearch({ tab: t === 'software' ? null : t, offset: null, name: null, manager: null, security: null, change: null }, { replace: true })} />
       <div id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} class="tab-panel" tabIndex={0}>

@@ -9,6 +9,7 @@ import { PageHeader } from '../components/page-header.js';
 import { Age, DateTime } from '../components/time.js';
 import { formatNumber } from '../format.js';
 import { useResource } from '../hooks/use-resource.js';
+import { useCan } from '../auth/permissions.js';
 import { useSearchParams } from '../router.js';
 import { CreateTokenForm, NewTokenSecret } from './enrollment-tokens/create-token.js';
 
@@ -58,6 +59,7 @@ export function EnrollmentTokensPage() {
   const status = STATUSES.find((s) => s === params.get('status'));
   const tokens = useResource((signal) => listEnrollmentTokens(status, signal), [status]);
   const [created, setCreated] = useState<CreatedEnrollmentToken | null>(null);
+  const isAdmin = useCan('admin');
 
   const columns: Column<EnrollmentTokenView>[] = [
     { id: 'name', header: 'Name', cell: (t) => <span title={t.name}>{t.name}</span> },
@@ -66,19 +68,21 @@ export function EnrollmentTokensPage() {
     { id: 'expires', header: 'Expires', className: 'w-s', cell: (t) => <span title={new Date(t.expiresAt).toString()}><Age iso={t.expiresAt} /></span> },
     { id: 'created', header: 'Created', className: 'w-m', cell: (t) => <span title={`by ${t.createdBy}`}><DateTime iso={t.createdAt} /></span> },
     { id: 'tags', header: 'Tags', className: 'w-m', cell: (t) => <Tags tags={t.tags} /> },
-    { id: 'actions', header: <span class="visually-hidden">Actions</span>, className: 'w-l', cell: (t) => <RevokeButton token={t} onRevoked={tokens.reload} /> },
+    { id: 'actions', header: <span class="visually-hidden">Actions</span>, className: 'w-l', cell: (t) => (isAdmin ? <RevokeButton token={t} onRevoked={tokens.reload} /> : null) },
   ];
 
   return (
     <>
       <PageHeader title="Enrollment tokens" sub="Agents exchange an enrollment token once for their own credential. Revoking a token stops new enrollments; devices it enrolled keep working." />
       {created ? <NewTokenSecret token={created} onDone={() => setCreated(null)} /> : null}
-      <CreateTokenForm
-        onCreated={(t) => {
-          setCreated(t);
-          tokens.reload();
-        }}
-      />
+      {isAdmin ? (
+        <CreateTokenForm
+          onCreated={(t) => {
+            setCreated(t);
+            tokens.reload();
+          }}
+        />
+      ) : null}
       <section class="panel" aria-labelledby="tokens-title">
         <div class="panel-head">
           <h2 id="tokens-title">Tokens</h2>

@@ -1,51 +1,45 @@
 import { useState } from 'preact/hooks';
+import { login } from '../api/auth.js';
 import { ApiError } from '../api/client.js';
-import { checkToken } from '../api/fleet.js';
-import { signIn, takeSignOutReason, tokenProblem } from '../auth/session.js';
+import { sessionStarted, takeSignOutReason } from '../auth/session.js';
 import { errorText } from '../components/notice.js';
 import { PageHeader } from '../components/page-header.js';
 
+function problemText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return 'Wrong username or password.';
+    if (err.code === 'E_LOGIN_LOCKED' || err.code === 'E_RATE_LIMITED') return err.message;
+  }
+  return errorText(err as Error);
+}
+
 /**
- * Sign in with an API token (phase 1: the admin token printed at the server's first start). The
- * token is checked against the server before it is kept for this tab.
+ * Sign in with a username and password. The server sets an HttpOnly session cookie and returns
+ * the CSRF token, which stays in this page's memory only. The first admin's one-time password is
+ * printed when the server first starts; `patchwave user create` makes more accounts.
  */
 export function SignInPage() {
   const [expired] = useState(() => takeSignOutReason() === 'expired');
-  const [token, setToken] = useState('');
-  const [show, setShow] = useState(false);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const value = token.trim();
-    const local = tokenProblem(value);
-    if (local) {
-      setProblem(local);
+    if (username.trim() === '' || password === '') {
+      setProblem(username.trim() === '' ? 'Enter your username.' : 'Enter your password.');
       return;
     }
     setBusy(true);
     setProblem(null);
     try {
-      await checkToken(value);
-      signIn(value);
+      const res = await login({ username: username.trim(), password });
+      sessionStarted({ user: res.user, role: res.user.role, csrfToken: res.csrfToken });
     } catch (err) {
-      setProblem(err instanceof ApiError && err.status === 401 ? 'The server does not accept this token (unknown, expired or revoked).' : errorText(err as Error));
-    } finally {
+      setProblem(problemText(err));
       setBusy(false);
     }
-  };
-
-  const field = {
-    id: 'token',
-    name: 'token',
-    autoComplete: 'off',
-    spellcheck: false,
-    value: token,
-    onInput: (e: Event) => setToken((e.currentTarget as HTMLInputElement).value),
-    'aria-invalid': problem ? ('true' as const) : ('false' as const),
-    'aria-describedby': 'token-help token-problem',
-    required: true,
   };
 
   return (
@@ -58,26 +52,41 @@ export function SignInPage() {
         <PageHeader title="Sign in" />
         {expired ? (
           <p class="notice notice-warn" role="status">
-            The server no longer accepts the token of this session. Sign in again.
+            Your session has ended (signed out elsewhere, expired or idle). Sign in again.
           </p>
         ) : null}
         <form onSubmit={(e) => void submit(e)} noValidate>
-          <label for="token">API token</label>
-          <div class="input-row">
-            {show ? <input type="text" {...field} /> : <input type="password" {...field} />}
-            <button type="button" class="secondary" aria-pressed={show ? 'true' : 'false'} onClick={() => setShow(!show)}>
-              {show ? 'Hide' : 'Show'}
-            </button>
-          </div>
-          <p id="token-help" class="help">
-            The admin token (<code>pwt_…</code>) is printed once when the server first starts; the quick start also saves it to <code>.patchwave/admin-token</code>.
-            Create more with <code>patchwave server admin-token</code>. It is kept in this browser tab only and forgotten when the tab closes.
+          <label for="username">Username</label>
+          <input
+            id="username"
+            name="username"
+            type="text"
+            autoComplete="username"
+            spellcheck={false}
+            value={username}
+            onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)}
+            aria-describedby="sign-in-problem"
+          />
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)}
+            aria-invalid={problem ? 'true' : 'false'}
+            aria-describedby="sign-in-help sign-in-problem"
+          />
+          <p id="sign-in-help" class="help">
+            The first admin account is <code>admin</code>; its one-time password is printed once when the server first starts. An admin creates more accounts under
+            Settings → Users or with <code>patchwave user create</code>.
           </p>
-          <p id="token-problem" class="field-error" role="alert">
+          <p id="sign-in-problem" class="field-error" role="alert">
             {problem ?? ''}
           </p>
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Checking…' : 'Sign in'}
+            {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
       </main>

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { patchDevice } from '../../api/devices.js';
 import { errorText } from '../../components/notice.js';
 import { parseTags } from '../../format.js';
+import { CriticalityBadge, Tags } from '../../components/badges.js';
 
 const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly AssetCriticality[];
 
@@ -115,6 +116,20 @@ export function DeviceSettings({ device, onSaved }: { device: DeviceDetail; onSa
           </span>
         </div>
       </form>
+    </section>
+  );
+}
+
+/** Tags and criticality for roles that may not change them (approvers, auditors). */
+export function DeviceLabels({ device }: { device: DeviceDetail }) {
+  return (
+    <section class="panel settings" aria-labelledby="labels-title">
+      <h2 id="labels-title">Labels</h2>
+      <p>
+        Criticality <CriticalityBadge value={device.criticality} />
+      </p>
+      <Tags tags={device.tags} />
+      <p class="help">Operators and admins edit tags and criticality.</p>
     </section>
   );
 }
