@@ -14,6 +14,7 @@ import { registerSecurity } from './http/auth/register-security.js';
 import type { SigningKeyring } from './domain/signing/signing-keyring.js';
 import { registerTrust } from './trust-wiring.js';
 import { registerVulnerabilities } from './vulnerabilities-wiring.js';
+import { registerPolicies } from './policies-wiring.js';
 import type { CronScheduler } from './domain/vulnerabilities/index.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import './http/fastify-types.js';
@@ -24,6 +25,7 @@ import { deviceRoutes } from './http/routes/devices.js';
 import { enrollRoutes } from './http/routes/enroll.js';
 import { enrollmentTokenRoutes } from './http/routes/enrollment-tokens.js';
 import { fleetRoutes } from './http/routes/fleet.js';
+import { groupSafetyRoutes } from './http/routes/group-safety.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { ServerMetrics } from './metrics/server-metrics.js';
@@ -45,6 +47,8 @@ export interface AppDeps {
   jobSigner?: JobSigner | undefined;
   /** Start the deployment loop when ready (default true); tests that drive `app.deployments.orchestrator.tick()` pass false. */
   deploymentLoop?: boolean;
+  /** Start the patch-policy runner when ready (default true); tests that drive `app.policies.runner.tick()` pass false. */
+  policyLoop?: boolean;
   /** Scheduler of the vulnerability jobs (feed refresh, snapshots, sweep); null: none (tests run them by hand). */
   vulnerabilityScheduler?: CronScheduler | null;
   /** fetch for the scheduled feed refresh (tests serve feeds locally). */
@@ -113,6 +117,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     answerGraceMinutes: deps.config.deployments.answerGraceMinutes,
     autoStart: deps.deploymentLoop ?? true,
   });
+  await registerPolicies(app, {
+    store: deps.store,
+    clock,
+    logger: deps.logger,
+    tickSeconds: deps.config.policies.tickSeconds,
+    autoStart: deps.policyLoop ?? true,
+  });
   await registerVulnerabilities(app, {
     store: deps.store,
     clock,
@@ -122,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.feedFetch ? { fetch: deps.feedFetch } : {}),
   });
   await app.register(fleetRoutes);
+  await app.register(groupSafetyRoutes);
   await app.register(async (scope) =>
     agentGateway(scope, {
       serverVersion: SERVER_VERSION,

@@ -60,6 +60,13 @@ export const ServerConfig = z
       })
       .strict()
       .prefault({}),
+    policies: z
+      .object({
+        /** Seconds between two passes of the patch-policy runner (a run starts at most this late). */
+        tickSeconds: z.number().min(0.1).max(300).default(30),
+      })
+      .strict()
+      .prefault({}),
     /** HTTPS/WSS with the operator's certificate (PEM files); else DATA_DIR/tls/{cert,key}.pem when `server cert` made them. */
     tls: z.object({ certFile: z.string().min(1).max(4096), keyFile: z.string().min(1).max(4096) }).strict().optional(),
     /** Listen without TLS on an address that is not loopback (credentials and sessions then travel in clear). */

@@ -3,6 +3,7 @@ import { AuditLog } from './domain/audit/audit-log.js';
 import type { Clock } from './domain/clock.js';
 import { DeviceService } from './domain/devices/device-service.js';
 import { EnrollmentService } from './domain/enrollment/enrollment-service.js';
+import { GroupSafetyService } from './domain/group-safety/group-safety-service.js';
 import { InventoryService } from './domain/inventory/inventory-service.js';
 import type { Store } from './domain/store.js';
 import { AgentIdentityService } from './domain/agent-identity/agent-identity-service.js';
@@ -21,6 +22,8 @@ export interface Services {
   users: UserService;
   sessions: SessionService;
   agentIdentity: AgentIdentityService;
+  /** Holds, health probes and pre-flight checks per device group. */
+  groupSafety: GroupSafetyService;
 }
 
 /** Tunables of the trust services (config `security`); defaults when omitted. */
@@ -40,5 +43,6 @@ export function createServices(store: Store, clock: Clock, options: ServiceOptio
     users: new UserService(store, audit, clock, options.users),
     sessions: new SessionService(store, audit, clock, options.sessions),
     agentIdentity: new AgentIdentityService(store, audit, clock),
+    groupSafety: new GroupSafetyService(store, audit, clock),
   };
 }

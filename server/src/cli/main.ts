@@ -18,6 +18,9 @@ export const HELP = `patchwave ${SERVER_VERSION} — operator CLI of the patchwa
   patchwave signing-key list|rotate|revoke   the server's job-signing keys
   patchwave deploy create|plan|approve|start|pause|resume|abort|rollback|status|list|devices
                                           deployments in gated waves
+  patchwave policy create|list|show|pause|resume|run-now|history|delete
+                                          patch policies: scheduled deployments with deferral and auto-approval
+  patchwave group safety show|set|clear   per-group holds, health probes and pre-flight checks
   patchwave feeds import|status|imports|refresh   vulnerability feeds (OSV, CISA KEV, EPSS)
   patchwave advisories show <id>          one advisory with its provenance
   patchwave findings list|show|accept-risk|revoke-exception|not-affected   findings ranked by risk
@@ -53,6 +56,10 @@ export async function runCli(argv: string[], io: Io = processIo, hooks: ServerCo
         return await (await import('./commands/signing-keys.js')).signingKeyCommand(rest, io);
       case 'deploy':
         return await (await import('./commands/deploy.js')).deployCommand(rest, io);
+      case 'policy':
+        return await (await import('./commands/policy.js')).policyCommand(rest, io);
+      case 'group':
+        return await (await import('./commands/group-safety.js')).groupCommand(rest, io);
       case 'feeds':
         return await (await import('./commands/feeds.js')).feedsCommand(rest, io);
       case 'advisories':

@@ -4,16 +4,19 @@ import type { AuditRepository } from './audit/audit-repository.js';
 import type { DeploymentRepositories } from './deployments/ports.js';
 import type { DeviceRepository } from './devices/device-repository.js';
 import type { EnrollmentTokenRepository } from './enrollment/enrollment-token-repository.js';
+import type { GroupSafetyRepository } from './group-safety/group-safety-repository.js';
 import type { InventoryRepository } from './inventory/inventory-repository.js';
+import type { PolicyRepositories } from './policies/ports.js';
 import type { VulnerabilityRepositories } from './vulnerabilities/ports.js';
 
 /** Every repository, bound to one connection or one transaction. */
-export interface Repositories extends DeploymentRepositories, AccessRepositories, VulnerabilityRepositories {
+export interface Repositories extends DeploymentRepositories, AccessRepositories, VulnerabilityRepositories, PolicyRepositories {
   devices: DeviceRepository;
   inventory: InventoryRepository;
   enrollmentTokens: EnrollmentTokenRepository;
   apiTokens: ApiTokenRepository;
   audit: AuditRepository;
+  groupSafety: GroupSafetyRepository;
 }
 
 /**

@@ -50,6 +50,11 @@ describe('access control', () => {
         'PATCH /api/v1/devices/:id operator',
         'GET /api/v1/devices auditor',
         'GET /api/v1/audit auditor',
+        'GET /api/v1/groups/safety auditor',
+        'PUT /api/v1/groups/:group/safety operator',
+        'DELETE /api/v1/groups/:group/safety operator',
+        'POST /api/v1/policies operator',
+        'GET /api/v1/policies/:id/runs auditor',
       ]),
     );
   });

@@ -28,6 +28,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   E_LOGIN_LOCKED: 429,
   E_DEVICE_NOT_APPROVED: 409,
   E_DUPLICATE_CONNECTION: 409,
+  /** A deployment names a package a target's group holds. */
+  E_PKG_HELD: 409,
 };
 
 export function statusForCode(code: ErrorCode): number {

@@ -18,6 +18,8 @@ import { openTempStore, type TempStore } from './temp-store.js';
 export class RecordingLinks implements AgentLinks {
   readonly online = new Set<string>();
   readonly sent = new Map<string, ServerMessage[]>();
+  /** Devices whose agent announced no capabilities beyond `jobs` (an older agent). */
+  readonly jobsOnly = new Set<string>();
 
   canRunJobs(deviceId: string): boolean {
     return this.online.has(deviceId);
@@ -25,6 +27,10 @@ export class RecordingLinks implements AgentLinks {
 
   isOnline(deviceId: string): boolean {
     return this.online.has(deviceId);
+  }
+
+  hasCapability(deviceId: string, capability: string): boolean {
+    return this.online.has(deviceId) && (capability === 'jobs' || !this.jobsOnly.has(deviceId));
   }
 
   send(deviceId: string, frame: ServerMessage): boolean {

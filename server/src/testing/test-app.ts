@@ -31,6 +31,8 @@ export async function openTestApp(
     config?: Partial<ServerConfig>;
     pingIntervalMs?: number;
     deploymentLoop?: boolean;
+    /** Patch-policy runner timer (default on); policy tests pass false and call `app.policies.runner.tick()`. */
+    policyLoop?: boolean;
     consoleDir?: string;
     /** Vulnerability background jobs: none by default (tests run `app.vulnerabilities.jobs` by hand). */
     vulnerabilityScheduler?: CronScheduler | null;
@@ -45,6 +47,7 @@ export async function openTestApp(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
     ...(options.deploymentLoop !== undefined ? { deploymentLoop: options.deploymentLoop } : {}),
+    ...(options.policyLoop !== undefined ? { policyLoop: options.policyLoop } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     vulnerabilityScheduler: options.vulnerabilityScheduler ?? null,
     ...(options.feedFetch ? { feedFetch: options.feedFetch } : {}),

@@ -10,6 +10,10 @@ export class RegistryAgentLinks implements AgentLinks {
     return this.registry.hasCapability(deviceId, JOBS_CAPABILITY);
   }
 
+  hasCapability(deviceId: string, capability: string): boolean {
+    return this.registry.hasCapability(deviceId, capability);
+  }
+
   isOnline(deviceId: string): boolean {
     return this.registry.isOnline(deviceId);
   }

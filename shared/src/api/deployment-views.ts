@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { ManagerName } from '../domain/manager.js';
 import { DeviceId, JobId, JobResultPayload, ManagerPlan } from '../protocol/jobs.js';
 import { DeploymentSpec, GateName, WaveGates, WaveSelector } from './deployments.js';
 
@@ -139,6 +140,18 @@ export const DeviceJobView = z.object({
   checkedInAt: Timestamp.optional(),
   errorCode: z.enum(ERROR_CODES).optional(),
   message: z.string().max(LIMITS.message).optional(),
+  /**
+   * Why the job ended as it did, for people: `failed: health` (a probe that passed before broke
+   * after applying), `skipped: already unhealthy` (a probe failed before anything changed: not
+   * blamed on the patch), `skipped: pre-flight`; the details are in `result.safety`.
+   */
+  outcome: z
+    .object({
+      label: z.string().max(128),
+      counts: z.enum(['success', 'failure', 'nothing']),
+      autoRollback: z.enum(['succeeded', 'failed', 'unsupported']).optional(),
+    })
+    .optional(),
   result: JobResultPayload.optional(),
   /** For a rollback job: the apply job whose versions it restores. */
   rollbackOf: JobId.optional(),
@@ -225,6 +238,18 @@ export const DeploymentStreamEvent = z.discriminatedUnion('type', [
 ]);
 export type DeploymentStreamEvent = z.infer<typeof DeploymentStreamEvent>;
 
+/**
+ * Something in a device's dry run an operator must look at before approving: the transaction
+ * removes a package, or changes a package its groups hold (a dependency may pull one along).
+ */
+export const PlanFlag = z.object({
+  kind: z.enum(['removes-package', 'changes-held-package']),
+  manager: ManagerName,
+  name: z.string().max(LIMITS.packageName),
+  message: z.string().max(LIMITS.message),
+});
+export type PlanFlag = z.infer<typeof PlanFlag>;
+
 /** Dry run of one device: what its package managers say they would change. */
 export const DevicePlanView = z.object({
   deviceId: DeviceId,
@@ -232,6 +257,9 @@ export const DevicePlanView = z.object({
   wave: z.number().int().nonnegative().nullable(),
   status: z.enum(['pending', 'ready', 'failed', 'unreachable']),
   plans: z.array(ManagerPlan).max(32),
+  /** Packages the transaction would remove, across managers. */
+  removals: z.array(z.object({ manager: ManagerName, name: z.string().max(LIMITS.packageName), arch: z.string().max(LIMITS.arch), from: z.string().max(LIMITS.version).nullable() })).max(LIMITS.smallList),
+  flags: z.array(PlanFlag).max(LIMITS.smallList),
   errorCode: z.enum(ERROR_CODES).optional(),
   message: z.string().max(LIMITS.message).optional(),
 });
@@ -246,6 +274,8 @@ export const DeploymentPlanView = z.object({
     ready: z.number().int().nonnegative(),
     withChanges: z.number().int().nonnegative(),
     withUnresolved: z.number().int().nonnegative(),
+    /** Devices whose plan removes a package or changes a held one. */
+    flagged: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     pending: z.number().int().nonnegative(),
   }),

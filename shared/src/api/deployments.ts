@@ -191,6 +191,13 @@ export const DeploymentSpec = z
     approval: ApprovalSpec.default({ required: false }),
     /** Upper bound for one device's package-manager run. */
     jobTimeoutMinutes: z.number().int().min(1).max(24 * 60).default(60),
+    /** Most devices installing at once (apply job offered, accepted or running); absent: no cap. */
+    concurrency: z.number().int().min(1, 'concurrency must be 1 or more').max(1_000_000).optional(),
+    /**
+     * A device whose health probes (its groups' safety settings) passed before applying and fail
+     * after is rolled back at once by its agent. Either way it counts as `failed: health`.
+     */
+    rollbackOnHealthFailure: z.boolean({ error: 'rollbackOnHealthFailure must be true or false' }).default(false),
   })
   .superRefine((spec, ctx) => checkWaves(spec.waves, ctx));
 export type DeploymentSpec = z.infer<typeof DeploymentSpec>;

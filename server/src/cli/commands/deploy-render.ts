@@ -47,7 +47,7 @@ export function renderList(page: DeploymentList): string {
 
 export function renderPlan(p: DeploymentPlanView): string {
   const s = p.summary;
-  const lines = [`dry run of ${p.deploymentId} (asked ${shortTime(p.requestedAt)}): ${s.devices} devices, ${s.ready} answered, ${s.withChanges} with changes, ${s.withUnresolved} with unresolved packages, ${s.failed} failed, ${s.pending} waiting\n`];
+  const lines = [`dry run of ${p.deploymentId} (asked ${shortTime(p.requestedAt)}): ${s.devices} devices, ${s.ready} answered, ${s.withChanges} with changes, ${s.withUnresolved} with unresolved packages, ${s.flagged} flagged, ${s.failed} failed, ${s.pending} waiting\n`];
   for (const d of p.devices) {
     lines.push(`\n${safe(d.hostname ?? d.deviceId)} (wave ${d.wave ?? '-'}): ${d.status}${d.message ? ` — ${safe(d.message)}` : ''}\n`);
     for (const plan of d.plans) {
@@ -55,6 +55,7 @@ export function renderPlan(p: DeploymentPlanView): string {
       for (const u of plan.unresolved) lines.push(`  ${plan.manager}  unresolved ${safe(u.name)}: ${u.code} ${safe(u.message)}\n`);
       if (plan.changes.length === 0 && plan.unresolved.length === 0) lines.push(`  ${plan.manager}  nothing to change\n`);
     }
+    for (const f of d.flags) lines.push(`  FLAG ${f.kind}: ${safe(f.message)}\n`);
   }
   return lines.join('');
 }
@@ -68,7 +69,7 @@ export function renderDevices(items: readonly DeviceJobView[]): string {
       j.hostname ?? '-',
       j.wave,
       j.kind,
-      j.state,
+      j.outcome?.label ?? j.state,
       j.result ? j.result.packages.map((p) => `${p.name} ${p.before ?? '-'}->${p.after ?? '-'}${p.ok ? '' : ' (failed)'}`).join(', ') || '-' : '-',
       j.result ? (j.result.reboot.performed ? 'done' : j.result.reboot.required ? 'required' : 'no') : '-',
       j.evidence ? (j.evidence.verified ? 'inventory verified' : 'inventory pending') : '-',

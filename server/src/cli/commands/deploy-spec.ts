@@ -26,6 +26,7 @@ export interface SpecFlags {
   deadline?: string;
   window?: string[];
   timeout?: string;
+  'rollback-on-health-failure'?: boolean;
 }
 
 const UNITS: Record<string, number> = { s: 1 / 60, m: 1, h: 60, d: 1440 };
@@ -129,6 +130,7 @@ export function specFromFlags(f: SpecFlags): DeploymentSpecInput {
     rebootPolicy: rebootOf(f.reboot ?? 'if-required'),
     approval: { required: f['require-approval'] ?? false, ...(f['change-record'] ? { changeRecord: f['change-record'] } : {}) },
     ...(f.timeout ? { jobTimeoutMinutes: Math.max(1, Math.round(minutesOf(f.timeout, '--timeout'))) } : {}),
+    ...(f['rollback-on-health-failure'] ? { rollbackOnHealthFailure: true } : {}),
   };
 }
 

@@ -17,7 +17,8 @@ export const DEPLOY_HELP = `patchwave deploy — deployments in gated waves
                           [--waves 5%,25%,rest] [--min-success 95] [--max-failures N] [--min-sample N]
                           [--soak 10m] [--health 15m] [--reboot never|if-required|always|deadline:30m]
                           [--window "CRON|DURATION|TZ[|GROUP]"]... [--start-at ISO] [--deadline ISO]
-                          [--require-approval] [--change-record REF] [--timeout 60m] [--name TEXT] [--json | -q]
+                          [--require-approval] [--change-record REF] [--timeout 60m] [--name TEXT]
+                          [--rollback-on-health-failure] [--json | -q]
   patchwave deploy list [--state running,halted] [--limit N] [--json]
   patchwave deploy status <id> [--watch [--interval 2s]] [--json]
   patchwave deploy plan <id> [--wait [--timeout 2m]] [--json]       dry run: what each device would change
@@ -29,7 +30,8 @@ export const DEPLOY_HELP = `patchwave deploy — deployments in gated waves
   patchwave deploy rollback <id> (--wave N | --device ID... | --all) --reason TEXT [--json]
   patchwave deploy devices <id> [--wave N] [--state STATE] [--kind apply|rollback|plan] [--json]
 
-Gate flags apply to every wave; -q prints only the new deployment's id. --watch prints each change until the deployment completes (exit 0),
+--rollback-on-health-failure: a device whose group health probes pass before and fail after applying is rolled back by its agent
+(see "patchwave group safety"). Gate flags apply to every wave; -q prints only the new deployment's id. --watch prints each change until the deployment completes (exit 0),
 halts or is aborted (exit 1). An approver cannot approve a deployment they created.
 `;
 
@@ -109,6 +111,7 @@ async function create(args: string[], io: Io): Promise<number> {
       'require-approval': { type: 'boolean' },
       'change-record': { type: 'string' },
       timeout: { type: 'string' },
+      'rollback-on-health-failure': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
     },
     'deploy create',

@@ -1,6 +1,7 @@
 import type { AgentRebooted, JobAccepted, JobProgress, JobResultPayload } from '@patchwave/shared';
 import { deploymentTarget, deviceActor, moveJob, publishJob, type DeploymentDeps } from './context.js';
 import { eventForResult } from './device-job-machine.js';
+import { safetySummary } from './job-outcome.js';
 import type { DeviceJobPatch, DeviceJobRecord } from './ports.js';
 import type { SerialQueue } from './serial-queue.js';
 
@@ -77,7 +78,7 @@ export class AgentReports {
       const outcome = await this.deps.store.transaction(async (tx): Promise<ResultOutcome> => {
         const stored = await tx.jobResults.insert({ jobId: job.jobId, deviceId, deploymentId: job.deploymentId, frameId, receivedAt: now, result: payload });
         if (!stored.inserted) return 'duplicate';
-        const moved = await moveJob(tx, job, eventForResult(payload.status), patch);
+        const moved = await moveJob(tx, job, eventForResult(payload.status, payload.errorCode), patch);
         if (moved) changed.push(moved);
         let restored: DeviceJobRecord | null = null;
         if (moved && job.kind === 'rollback' && payload.status === 'succeeded' && job.rollbackOf) {
@@ -101,6 +102,7 @@ export class AgentReports {
             packages: payload.packages.slice(0, PACKAGES_IN_AUDIT).map((p) => ({ manager: p.manager, name: p.name, before: p.before, after: p.after, ok: p.ok })),
             reboot: payload.reboot,
             inventoryHash: payload.inventoryHash,
+            ...(payload.safety ? { safety: safetySummary(payload.safety) } : {}),
             ...(restored ? { rolledBack: restored.jobId } : {}),
           },
         });

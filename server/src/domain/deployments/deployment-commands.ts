@@ -8,6 +8,7 @@ import {
   type SkipGatesRequest,
   type SpecIssue,
 } from '@patchwave/shared';
+import { explicitHoldRefusal, safetyResolver } from '../group-safety/index.js';
 import { changeDeployment, deploymentTarget, identityOf, latestPerDevice, loadDeployment, publishWave, setWave, type DeploymentDeps, type Operator } from './context.js';
 import { deploymentMachine } from './deployment-machine.js';
 import type { DeploymentStarter } from './deployment-start.js';
@@ -44,8 +45,11 @@ export class DeploymentCommands {
    * Validates and stores a new deployment. Nothing is persisted when the spec is malformed, names
    * a saved query, selects no enrolled device, has a bad cron expression or names a package no
    * target device knows. It then waits for approval, or is scheduled when none is required.
+   * A named package that a target's group holds is refused (E_PKG_HELD) unless `heldPackages` is
+   * `leave-out` — for callers that compiled the package list themselves (a policy run): each
+   * device's job then simply leaves the held package out.
    */
-  create(input: unknown, op: Operator): Promise<DeploymentRecord> {
+  create(input: unknown, op: Operator, options: { heldPackages?: 'refuse' | 'leave-out' } = {}): Promise<DeploymentRecord> {
     return this.serial.run(async () => {
       const parsed = parseDeploymentSpec(input);
       if (!parsed.ok) throw invalid(parsed.issues);
@@ -66,6 +70,12 @@ export class DeploymentCommands {
           : undefined;
       issues.push(...checkDeploymentSpec(spec, catalog));
       if (issues.length) throw invalid(issues);
+      // A package named explicitly that a target's group holds is refused before anything is stored.
+      if (options.heldPackages !== 'leave-out') {
+        const safetyOf = await safetyResolver(this.deps.store);
+        const held = explicitHoldRefusal(spec.what, devices.map((x) => ({ deviceId: x.id, holds: safetyOf(x.tags).holds })));
+        if (held) throw held;
+      }
       const now = this.deps.clock.now();
       const id = randomUUID();
       const event = spec.approval.required ? 'submit' : 'schedule';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PatchwaveError, type DeploymentPlanView, type DevicePlanView } from '@patchwave/shared';
+import { planFlags, safetyForTags } from '../group-safety/index.js';
 import { deploymentTarget, loadDeployment, type DeploymentDeps, type Operator } from './context.js';
 import type { JobOffers } from './job-offers.js';
 import type { DeviceJobRecord, NewDeviceJob } from './ports.js';
@@ -70,6 +71,7 @@ export class DeploymentPlans {
         ready: count((x) => x.status === 'ready'),
         withChanges: count((x) => x.plans.some((p) => p.changes.length > 0)),
         withUnresolved: count((x) => x.plans.some((p) => p.unresolved.length > 0)),
+        flagged: count((x) => x.flags.length > 0),
         failed: count((x) => x.status === 'failed'),
         pending: count((x) => x.status === 'pending' || x.status === 'unreachable'),
       },
@@ -79,20 +81,27 @@ export class DeploymentPlans {
   private async deviceView(job: DeviceJobRecord): Promise<DevicePlanView> {
     const device = await this.deps.store.devices.get(job.deviceId);
     const stored = job.state === 'succeeded' || job.state === 'failed' || job.state === 'interrupted' ? await this.deps.store.jobResults.get(job.jobId) : null;
+    // Every update it would get is held: its dry run is "nothing to change", with the holds named.
+    const allHeld = job.state === 'skipped' && job.errorCode === 'E_PKG_HELD';
     const status: DevicePlanView['status'] =
-      job.state === 'succeeded'
+      job.state === 'succeeded' || allHeld
         ? 'ready'
         : job.state === 'failed' || job.state === 'timed_out' || job.state === 'interrupted' || job.state === 'skipped'
           ? 'failed'
           : job.state === 'pending' && !this.deps.links.isOnline(job.deviceId)
             ? 'unreachable'
             : 'pending';
+    const plans = stored?.result.plans ?? [];
+    // Flags judge the plan against the holds that apply to the device now.
+    const { removals, flags } = plans.length ? planFlags(plans, (await safetyForTags(this.deps.store, device?.tags ?? [])).holds) : { removals: [], flags: [] };
     return {
       deviceId: job.deviceId,
       ...(device ? { hostname: device.hostname } : {}),
       wave: job.wave,
       status,
-      plans: stored?.result.plans ?? [],
+      plans,
+      removals,
+      flags,
       ...(job.errorCode ? { errorCode: job.errorCode } : {}),
       ...(job.message ? { message: job.message.slice(0, 4000) } : {}),
     };

@@ -11,6 +11,7 @@ import {
 } from '@patchwave/shared';
 import type { Device } from '../devices/device.js';
 import { gateView, latestPerDevice, loadDeployment, type DeploymentDeps } from './context.js';
+import { jobOutcome } from './job-outcome.js';
 import { evaluateGates } from './gates.js';
 import { toWaveDeviceStatus } from './job-builder.js';
 import type { DeploymentRecord, DeviceJobRecord, StoredJobResult } from './ports.js';
@@ -131,6 +132,7 @@ export class DeploymentReads {
   }
 
   private async jobView(job: DeviceJobRecord, device: Device | null, stored: StoredJobResult | null): Promise<DeviceJobView> {
+    const outcome = jobOutcome(job, stored);
     return {
       jobId: job.jobId,
       deploymentId: job.deploymentId,
@@ -149,6 +151,7 @@ export class DeploymentReads {
       ...(iso(job.checkedInAt) ? { checkedInAt: iso(job.checkedInAt) } : {}),
       ...(job.errorCode ? { errorCode: job.errorCode } : {}),
       ...(job.message ? { message: clip(job.message) } : {}),
+      ...(outcome ? { outcome } : {}),
       ...(stored ? { result: stored.result } : {}),
       ...(job.rollbackOf ? { rollbackOf: job.rollbackOf } : {}),
       ...(stored?.result.inventoryHash ? { evidence: await this.evidence(device, stored.result.inventoryHash) } : {}),

@@ -53,7 +53,12 @@ export class DeploymentRollbacks {
         const result = await this.deps.store.jobResults.get(apply.jobId);
         const targets = rollbackTargets(result);
         if (targets.length === 0) {
-          skipped.push({ deviceId: apply.deviceId, reason: result ? 'no package changed, or no versions were recorded before applying' : 'no result from the device, so no versions to restore' });
+          const reason = !result
+            ? 'no result from the device, so no versions to restore'
+            : result.result.safety?.autoRollback?.status === 'succeeded'
+              ? 'its agent already rolled it back automatically after a health probe failed'
+              : 'no package changed, or no versions were recorded before applying';
+          skipped.push({ deviceId: apply.deviceId, reason });
           continue;
         }
         jobs.push({ jobId: randomUUID(), deploymentId: id, deviceId: apply.deviceId, wave: apply.wave, kind: 'rollback', rollbackOf: apply.jobId, createdAt: now, packages: targets.length });

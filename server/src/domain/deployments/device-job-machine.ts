@@ -1,4 +1,4 @@
-import type { DeviceJobState, JobResultStatus } from '@patchwave/shared';
+import type { DeviceJobState, ErrorCode, JobResultStatus } from '@patchwave/shared';
 import { StateMachine } from './transition-table.js';
 
 export const DEVICE_JOB_EVENTS = [
@@ -21,6 +21,8 @@ export type DeviceJobEvent = (typeof DEVICE_JOB_EVENTS)[number];
  *   are legal from `offered`, `accepted` and `running`.
  * - A late result replaces a time-out: the device's evidence wins over the server's guess.
  * - `roll_back` records that a rollback job restored the versions this job replaced.
+ * - `skip` from `running` (or late, from `timed_out`): the device refused for a reason that is not
+ *   the patch's (already unhealthy before the change, a failed pre-flight check).
  */
 export const deviceJobMachine = new StateMachine<DeviceJobState, DeviceJobEvent>('device job', {
   pending: { offer: 'offered', skip: 'skipped', time_out: 'timed_out' },
@@ -42,11 +44,11 @@ export const deviceJobMachine = new StateMachine<DeviceJobState, DeviceJobEvent>
     time_out: 'timed_out',
     skip: 'skipped',
   },
-  running: { succeed: 'succeeded', fail: 'failed', interrupt: 'interrupted', time_out: 'timed_out' },
+  running: { succeed: 'succeeded', fail: 'failed', interrupt: 'interrupted', time_out: 'timed_out', skip: 'skipped' },
   succeeded: { roll_back: 'rolled_back' },
   failed: { roll_back: 'rolled_back' },
   interrupted: { roll_back: 'rolled_back' },
-  timed_out: { succeed: 'succeeded', fail: 'failed', interrupt: 'interrupted', roll_back: 'rolled_back' },
+  timed_out: { succeed: 'succeeded', fail: 'failed', interrupt: 'interrupted', skip: 'skipped', roll_back: 'rolled_back' },
   skipped: {},
   rolled_back: {},
 });
@@ -54,8 +56,16 @@ export const deviceJobMachine = new StateMachine<DeviceJobState, DeviceJobEvent>
 /** States that still wait for the device. */
 export const OPEN_DEVICE_JOB_STATES: readonly DeviceJobState[] = ['pending', 'offered', 'accepted', 'running'];
 
-/** The event a `job.result` status stands for. */
-export function eventForResult(status: JobResultStatus): DeviceJobEvent {
+/**
+ * Result codes that say the device was not fit to be patched — nothing changed, and it is not the
+ * patch's fault: its health probes failed before applying, or a pre-flight check did. Such a
+ * device is skipped (and shown with its reason), not counted as a failure by the wave's gates.
+ */
+export const NOT_THE_PATCH: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['E_HEALTH_ALREADY_FAILING', 'E_PREFLIGHT_FAILED']);
+
+/** The event a `job.result` status (and error code) stands for. */
+export function eventForResult(status: JobResultStatus, errorCode?: ErrorCode): DeviceJobEvent {
+  if (status !== 'succeeded' && errorCode !== undefined && NOT_THE_PATCH.has(errorCode)) return 'skip';
   switch (status) {
     case 'succeeded':
       return 'succeed';

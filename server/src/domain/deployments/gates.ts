@@ -10,6 +10,8 @@ export interface WaveDeviceStatus {
   rebootedAt: Date | null;
   /** Its first check-in after that reboot. */
   checkedInAt: Date | null;
+  /** The result's error code: `E_HEALTH_CHECK_FAILED` failures are named as health failures. */
+  errorCode?: string | null;
 }
 
 export type GateStatus = 'pass' | 'wait' | 'breach' | 'skipped' | 'off';
@@ -40,6 +42,8 @@ interface Tally {
   timedOut: number;
   interrupted: number;
   failures: number;
+  /** Failed because a health probe that passed before broke after applying. */
+  health: number;
   results: number;
   finished: number;
   lastFinishedAt: Date | null;
@@ -57,6 +61,7 @@ function tally(devices: readonly WaveDeviceStatus[]): Tally {
     timedOut: count('timed_out'),
     interrupted: count('interrupted'),
     failures: devices.filter((d) => FAILURES.has(d.state)).length,
+    health: devices.filter((d) => d.state === 'failed' && d.errorCode === 'E_HEALTH_CHECK_FAILED').length,
     results: devices.filter((d) => RESULTS.has(d.state)).length,
     finished: finished.length,
     lastFinishedAt: last === null ? null : new Date(last),
@@ -72,7 +77,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function failureBreakdown(t: Tally): string {
   const parts = [
-    t.failed ? `${t.failed} failed` : '',
+    t.failed ? `${t.failed} failed${t.health ? ` (${t.health === t.failed ? 'health' : `${t.health} health`})` : ''}` : '',
     t.timedOut ? `${t.timedOut} timed out` : '',
     t.interrupted ? `${t.interrupted} interrupted` : '',
   ].filter(Boolean);

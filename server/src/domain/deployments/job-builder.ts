@@ -98,5 +98,5 @@ export function buildJob(input: JobInput): Job {
 
 /** What the gates need from a stored device job. */
 export function toWaveDeviceStatus(job: DeviceJobRecord): WaveDeviceStatus {
-  return { deviceId: job.deviceId, state: job.state, finishedAt: job.finishedAt, rebootedAt: job.rebootedAt, checkedInAt: job.checkedInAt };
+  return { deviceId: job.deviceId, state: job.state, finishedAt: job.finishedAt, rebootedAt: job.rebootedAt, checkedInAt: job.checkedInAt, errorCode: job.errorCode };
 }

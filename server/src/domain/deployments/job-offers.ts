@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { deviceGroups, serverFrame, type Job, type JobAction, type MaintenanceWindow, type PreviousVersion } from '@patchwave/shared';
+import { deviceGroups, SAFETY_CAPABILITY, serverFrame, type Job, type JobAction, type MaintenanceWindow, type PreviousVersion } from '@patchwave/shared';
 import { jobRefusalReason } from '../agent-identity/device-trust.js';
-import { publishJob, SYSTEM_ACTOR, type DeploymentDeps } from './context.js';
-import { loadInventoryView } from './inventory-view.js';
-import { buildJob, choosePackages } from './job-builder.js';
+import { describeHeld } from '../group-safety/index.js';
+import { deploymentTarget, publishJob, SYSTEM_ACTOR, type DeploymentDeps } from './context.js';
+import { buildJob } from './job-builder.js';
+import { chooseSafely, nothingToInstall, planSelection } from './job-safety.js';
 import { closeJob } from './job-close.js';
 import { startDecision, windowStateAt, windowsForDevice } from './maintenance-window.js';
 import type { DeploymentRecord, DeviceJobRecord, StoredJobResult } from './ports.js';
@@ -20,9 +21,12 @@ export type OfferOutcome =
 /**
  * The versions a rollback restores: the apply job's recorded versions-before, for the packages the
  * apply changed (or whose outcome it did not report). A package that is still at its old version
- * needs nothing.
+ * needs nothing, and neither does a device whose agent rolled back automatically after a health
+ * failure.
  */
 export function rollbackTargets(result: StoredJobResult | null): PreviousVersion[] {
+  // The agent already restored the old versions itself after a health failure.
+  if (result?.result.safety?.autoRollback?.status === 'succeeded') return [];
   const plan = result?.result.rollbackPlan ?? [];
   const packages = result?.result.packages ?? [];
   return plan.filter((prev) => {
@@ -155,7 +159,14 @@ export class JobOffers {
   ): Promise<{ kind: 'ready'; action: JobAction; window: MaintenanceWindow | null; deadline: Date | null } | { kind: 'closed' }> {
     const { deps } = this;
     const spec = d.spec;
-    if (job.kind === 'plan') return { kind: 'ready', action: { kind: 'plan', selection: spec.what }, window: null, deadline: null };
+    if (job.kind === 'plan') {
+      const safe = await chooseSafely(deps, job.deviceId, spec);
+      if (safe.kind === 'ok' && safe.held.length > 0 && safe.packages.length === 0) {
+        await closeJob(deps, job, 'skip', { code: 'E_PKG_HELD', message: nothingToInstall(safe), actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
+        return { kind: 'closed' };
+      }
+      return { kind: 'ready', action: { kind: 'plan', selection: safe.kind === 'ok' ? planSelection(spec, safe) : spec.what }, window: null, deadline: null };
+    }
     if (job.kind === 'rollback') {
       const packages = rollbackTargets(job.rollbackOf ? await deps.store.jobResults.get(job.rollbackOf) : null);
       if (packages.length === 0) {
@@ -165,16 +176,34 @@ export class JobOffers {
       // An operator asked for it explicitly: a rollback does not wait for a maintenance window.
       return { kind: 'ready', action: { kind: 'rollback', packages, rebootPolicy: spec.rebootPolicy, ...(job.rollbackOf ? { of: job.rollbackOf } : {}) }, window: null, deadline: null };
     }
-    const choice = choosePackages(spec.what, await loadInventoryView(deps.store.inventory, job.deviceId, spec.what));
+    const choice = await chooseSafely(deps, job.deviceId, spec);
+    if (choice.kind === 'refused') {
+      await closeJob(deps, job, 'skip', { code: choice.code, message: choice.message, actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
+      return { kind: 'closed' };
+    }
     if (choice.packages.length === 0) {
-      const unmatched = choice.unmatched.map((u) => u.reason).join('; ');
+      await closeJob(deps, job, 'skip', { ...(choice.held.length ? { code: 'E_PKG_HELD' as const } : {}), message: nothingToInstall(choice), actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
+      return { kind: 'closed' };
+    }
+    if (choice.safety && deps.links.hasCapability?.(job.deviceId, SAFETY_CAPABILITY) === false) {
       await closeJob(deps, job, 'skip', {
-        message: `nothing to install: no update in its last inventory matches the selection${unmatched ? ` (${unmatched})` : ''}`,
+        code: 'E_NOT_SUPPORTED',
+        message: `not patched: its groups have safety settings (probes, holds or pre-flight checks) but its agent does not announce ${SAFETY_CAPABILITY} and would ignore them; upgrade the agent`,
         actor: SYSTEM_ACTOR,
         action: 'deployment.job.skip',
       });
       return { kind: 'closed' };
     }
-    return { kind: 'ready', action: { kind: 'apply', packages: choice.packages, rebootPolicy: spec.rebootPolicy }, window: timing?.window ?? null, deadline: timing?.deadline ?? null };
+    if (choice.held.length > 0) {
+      deps.log.info({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, held: choice.held.map(describeHeld) }, 'held packages left out of the job');
+      await deps.audit.record(null, {
+        actor: SYSTEM_ACTOR,
+        action: 'deployment.job.held-packages',
+        target: deploymentTarget(d.id),
+        details: { jobId: job.jobId, deviceId: job.deviceId, held: choice.held.map((h) => ({ name: h.pkg.name, manager: h.pkg.manager, version: h.pkg.version, group: h.hold.group, ...(h.hold.reason ? { reason: h.hold.reason } : {}) })) },
+      });
+    }
+    const action: JobAction = { kind: 'apply', packages: choice.packages, rebootPolicy: spec.rebootPolicy, ...(choice.safety ? { safety: choice.safety } : {}) };
+    return { kind: 'ready', action, window: timing?.window ?? null, deadline: timing?.deadline ?? null };
   }
 }

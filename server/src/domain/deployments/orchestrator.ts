@@ -1,4 +1,5 @@
 import { PatchwaveError } from '@patchwave/shared';
+import { ConcurrencyBudget } from './concurrency.js';
 import { changeDeployment, latestPerDevice, publishWave, setWave, SYSTEM_ACTOR, type DeploymentDeps } from './context.js';
 import { evaluateGates, type GateOutcome } from './gates.js';
 import { toWaveDeviceStatus } from './job-builder.js';
@@ -43,6 +44,7 @@ export class Orchestrator {
     return this.serial.run(async () => {
       let sent = 0;
       const cache = new Map<string, DeploymentRecord | null>();
+      const budget = new ConcurrencyBudget(this.deps.store.deviceJobs);
       for (const job of await this.deps.store.deviceJobs.listOpenForDevice(deviceId)) {
         const d = await this.deployment(cache, job.deploymentId);
         if (!d) continue;
@@ -52,8 +54,11 @@ export class Orchestrator {
         }
         if (job.state === 'offered') {
           if (await this.offers.reoffer(job)) sent++;
-        } else if (job.state === 'pending' && this.mayOffer(d, job)) {
-          if ((await this.offers.offer(d, job)).kind === 'offered') sent++;
+        } else if (job.state === 'pending' && this.mayOffer(d, job) && (await budget.allows(d, job))) {
+          if ((await this.offers.offer(d, job)).kind === 'offered') {
+            budget.offered(d, job);
+            sent++;
+          }
         }
       }
       return sent;
@@ -97,6 +102,7 @@ export class Orchestrator {
     }
     // 2. Open jobs: offer, time out.
     const cache = new Map<string, DeploymentRecord | null>();
+    const budget = new ConcurrencyBudget(this.deps.store.deviceJobs);
     const grace = this.deps.answerGraceMs ?? 5 * 60_000;
     for (const job of await this.deps.store.deviceJobs.listOpen()) {
       const d = await this.deployment(cache, job.deploymentId);
@@ -108,9 +114,12 @@ export class Orchestrator {
         continue;
       }
       wake(due);
-      if (job.state !== 'pending' || !this.mayOffer(d, job)) continue;
+      if (job.state !== 'pending' || !this.mayOffer(d, job) || !(await budget.allows(d, job))) continue;
       const outcome = await this.offers.offer(d, job);
-      if (outcome.kind === 'offered') report.offered++;
+      if (outcome.kind === 'offered') {
+        budget.offered(d, job);
+        report.offered++;
+      }
       else if (outcome.kind === 'waiting') wake(outcome.until);
     }
     // 3. Gates of every running deployment.
@@ -163,7 +172,11 @@ export class Orchestrator {
       );
       for (const w of await this.deps.store.waves.list(d.id)) if (w.index === index || w.index === index + 1) publishWave(this.deps, w);
       // Offer the next wave at once rather than at the next tick, and judge it (an empty wave passes).
-      for (const job of await this.deps.store.deviceJobs.list(d.id, { wave: index + 1, kind: 'apply', states: ['pending'] })) await this.offers.offer(next, job);
+      const budget = new ConcurrencyBudget(this.deps.store.deviceJobs);
+      for (const job of await this.deps.store.deviceJobs.list(d.id, { wave: index + 1, kind: 'apply', states: ['pending'] })) {
+        if (!(await budget.allows(next, job))) break;
+        if ((await this.offers.offer(next, job)).kind === 'offered') budget.offered(next, job);
+      }
       return this.evaluate(next);
     }
     for (const w of await this.deps.store.waves.list(d.id)) if (w.index === index) publishWave(this.deps, w);

@@ -9,6 +9,8 @@ export interface AgentLinks {
   /** Connected, greeted, and announced the `jobs` capability in its hello. */
   canRunJobs(deviceId: string): boolean;
   isOnline(deviceId: string): boolean;
+  /** Whether the device's agent announced `capability` in its hello (absent: every capability is assumed). */
+  hasCapability?(deviceId: string, capability: string): boolean;
   /** Sends on the device's live connection; false when it has none. */
   send(deviceId: string, frame: ServerMessage): boolean;
 }

@@ -49,12 +49,14 @@ const DEVICE_JOB_EDGES = [
   'running --fail--> failed',
   'running --interrupt--> interrupted',
   'running --time_out--> timed_out',
+  'running --skip--> skipped',
   'succeeded --roll_back--> rolled_back',
   'failed --roll_back--> rolled_back',
   'interrupted --roll_back--> rolled_back',
   'timed_out --succeed--> succeeded',
   'timed_out --fail--> failed',
   'timed_out --interrupt--> interrupted',
+  'timed_out --skip--> skipped',
   'timed_out --roll_back--> rolled_back',
 ];
 

@@ -46,9 +46,9 @@ export const deploymentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'Create a deployment',
         description:
-          'Validated in full before anything is stored: shape and bounds, overlapping waves, cron syntax, that the targets select enrolled devices, and that named packages are known to a target. It then awaits approval (`approval.required`) or is scheduled.',
+          'Validated in full before anything is stored: shape and bounds, overlapping waves, cron syntax, that the targets select enrolled devices, and that named packages are known to a target. A named package that a target device\'s group holds is refused with 409 E_PKG_HELD (naming the package, group and reason). It then awaits approval (`approval.required`) or is scheduled.',
         body: DeploymentSpec,
-        response: { 201: DeploymentView, ...errorResponses(400, 401, 403) },
+        response: { 201: DeploymentView, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {

@@ -8,6 +8,8 @@ interface Statements {
   upsertPackage: Statement;
   deleteUpdates: Statement;
   insertUpdate: Statement;
+  recordSighting: Statement;
+  pruneSightings: Statement;
   insertReport: Statement;
   insertHistory: Statement;
   updateDevice: Statement;
@@ -33,6 +35,13 @@ function statements(raw: RawDatabase): Statements {
         `INSERT OR REPLACE INTO available_updates (device_id, manager, name, arch, installed_version, candidate_version, security,
            severity, advisories_json, cves_json, origin, title, reboot_required)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // 0700-policies: when each available update was first seen (the policies' deferral reads it).
+      recordSighting: raw.prepare('INSERT OR IGNORE INTO update_sightings (device_id, manager, name, version, first_seen_at) VALUES (?, ?, ?, ?, ?)'),
+      pruneSightings: raw.prepare(
+        `DELETE FROM update_sightings WHERE device_id = ? AND NOT EXISTS (SELECT 1 FROM available_updates a
+           WHERE a.device_id = update_sightings.device_id AND a.manager = update_sightings.manager AND a.name = update_sightings.name
+             AND a.candidate_version = update_sightings.version)`,
       ),
       insertReport: raw.prepare(
         `INSERT INTO inventory_reports (device_id, kind, hash, base_hash, collected_at, received_at, package_count, update_count,
@@ -84,6 +93,9 @@ export function writeInventory(raw: RawDatabase, write: InventoryWrite): number 
     );
   }
   const receivedAt = iso(write.receivedAt);
+  // Sightings: one cheap keyed insert per update (ignored when known), and those no longer offered dropped.
+  for (const u of write.updates) s.recordSighting.run(id, u.manager, u.name, u.candidateVersion, receivedAt);
+  s.pruneSightings.run(id);
   const c = write.counts;
   const reportId = Number(
     s.insertReport.run(id, write.report.kind, write.report.hash, write.report.baseHash, write.report.collectedAt, receivedAt, c.packages, c.updates, c.securityUpdates, write.changes.length)

@@ -1,6 +1,8 @@
 import type { Generated } from 'kysely';
 import type { AccessTables } from './schema-access.js';
 import type { DeploymentTables } from './schema-deployments.js';
+import type { GroupSafetyTables } from './schema-group-safety.js';
+import type { PolicyTables } from './schema-policies.js';
 import type { VulnerabilityTables } from './schema-vulnerabilities.js';
 
 // Row types of the SQLite schema (migrations/0001-foundation.ts). Times are ISO-8601 UTC strings,
@@ -145,7 +147,7 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
-export interface Database extends DeploymentTables, AccessTables, VulnerabilityTables {
+export interface Database extends DeploymentTables, AccessTables, VulnerabilityTables, GroupSafetyTables, PolicyTables {
   devices: DevicesTable;
   device_tags: DeviceTagsTable;
   installed_packages: InstalledPackagesTable;

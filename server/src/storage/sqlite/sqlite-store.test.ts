@@ -2,6 +2,7 @@ import { apiTokenRepositoryContract } from '../contract/api-token-repository.con
 import { auditRepositoryContract } from '../contract/audit-repository.contract.js';
 import { deviceRepositoryContract } from '../contract/device-repository.contract.js';
 import { enrollmentTokenRepositoryContract } from '../contract/enrollment-token-repository.contract.js';
+import { groupSafetyRepositoryContract } from '../contract/group-safety-repository.contract.js';
 import { inventoryRepositoryContract } from '../contract/inventory-repository.contract.js';
 import { storeContract } from '../contract/store.contract.js';
 import { openTempStore } from '../../testing/temp-store.js';
@@ -16,3 +17,4 @@ inventoryRepositoryContract('sqlite', open);
 enrollmentTokenRepositoryContract('sqlite', open);
 apiTokenRepositoryContract('sqlite', open);
 auditRepositoryContract('sqlite', open);
+groupSafetyRepositoryContract('sqlite', open);

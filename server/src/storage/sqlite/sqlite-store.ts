@@ -14,7 +14,9 @@ import { SqliteDeploymentRepository } from './sqlite-deployment-repository.js';
 import { SqliteDeviceJobRepository } from './sqlite-device-job-repository.js';
 import { SqliteDeviceRepository } from './sqlite-device-repository.js';
 import { SqliteEnrollmentTokenRepository } from './sqlite-enrollment-token-repository.js';
+import { SqliteGroupSafetyRepository } from './sqlite-group-safety-repository.js';
 import { SqliteInventoryRepository } from './sqlite-inventory-repository.js';
+import { sqlitePolicyRepositories } from './sqlite-policy-repositories.js';
 import { SqliteSessionRepository } from './sqlite-session-repository.js';
 import { SqliteUserRepository } from './sqlite-user-repository.js';
 import { SqliteJobResultRepository } from './sqlite-job-result-repository.js';
@@ -35,7 +37,9 @@ function repositories(db: Db, raw: RawDatabase): Repositories {
     waves: new SqliteWaveRepository(db),
     deviceJobs: new SqliteDeviceJobRepository(db),
     jobResults: new SqliteJobResultRepository(db),
+    groupSafety: new SqliteGroupSafetyRepository(db),
     ...sqliteVulnerabilityRepositories(db, raw),
+    ...sqlitePolicyRepositories(db),
   };
 }
 

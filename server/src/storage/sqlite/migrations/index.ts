@@ -5,12 +5,13 @@ import { vulnerabilitiesMigration } from './0400-vulnerabilities.js';
 import { fleetIndexesMigration } from './0500-fleet-indexes.js';
 import { deploymentCreatorMigration } from './0550-deployment-creator.js';
 import { groupSafetyMigration } from './0600-group-safety.js';
+import { policiesMigration } from './0700-policies.js';
 import type { Migration } from './migration.js';
 
 /**
  * Every migration, in the order it applies. Append new ones at the end with the next free number
  * (0001–0099: foundation work; 0100 and up: later features). Never edit or reorder an applied one.
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, deploymentsMigration, accessMigration, vulnerabilitiesMigration, fleetIndexesMigration, deploymentCreatorMigration, groupSafetyMigration];
+export const MIGRATIONS: readonly Migration[] = [foundation, deploymentsMigration, accessMigration, vulnerabilitiesMigration, fleetIndexesMigration, deploymentCreatorMigration, groupSafetyMigration, policiesMigration];
 
 export type { Migration } from './migration.js';
