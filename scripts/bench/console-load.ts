@@ -16,6 +16,7 @@
  * compliance snapshots at a first start is not what this measures (and at 10,000 devices it holds
  * the first start for minutes).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ import { openSqliteStore } from '../../server/src/storage/sqlite/sqlite-store.js
 import { seedFleet } from '../../server/src/testing/seed-fleet.js';
 import { launchChromium } from '../../test/browser/support/chromium.js';
 import { ensureConsoleBuilt } from '../../test/browser/support/console-build.js';
+import { signIn } from '../../test/browser/support/console-page.js';
+import { AdminApi } from '../../test/browser/support/console-server.js';
 import { cli, freePort, startServer, stop } from '../../test/support/processes.js';
 
 const { values } = parseArgs({
@@ -120,10 +123,13 @@ try {
     // A reused data dir printed its admin token at its first start: make another one.
     const token = server.token ?? /pwt_[A-Za-z0-9_-]{43}/.exec((await cli(['server', 'admin-token', '--data-dir', dataDir, '--config', config])).stdout)?.[0];
     if (!token) throw new Error('no admin token');
+    // The console signs in with a user session: a user of this run, created with the admin token.
+    const admin = new AdminApi(server.url, token);
+    const username = `bench-${randomBytes(4).toString('hex')}`;
+    const password = await admin.user(username, 'auditor');
     const page = await browser.newPage();
     await page.addInitScript({ content: MARKS_SCRIPT });
-    await page.goto(`${server.url}/`);
-    await page.evaluate((t) => sessionStorage.setItem('patchwave.apiToken', t), token);
+    await signIn(page, server.url, username, password);
 
     const rows: [string, string, string][] = [];
     const measure = async (name: string, path: string, mark: Mark) => {
