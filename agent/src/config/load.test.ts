@@ -9,7 +9,7 @@ function inputs(over: Partial<ConfigInputs> & { files?: Record<string, string> }
     flags: over.flags ?? {},
     env: over.env ?? {},
     platform: over.platform ?? 'linux',
-    cwd: over.cwd ?? '/work/dir',
+    cwd: over.cwd ?? '/srv/example',
     readFile: (f) => files[f],
   };
 }
@@ -82,17 +82,17 @@ describe('loadConfig sources', () => {
           PATCHWAVE_ENROLL_TOKEN: 'tok-env',
           PATCHWAVE_STATE_DIR: 'var',
         },
-        files: { '/work/dir/conf/agent.json': '{"logLevel":"warn"}' },
+        files: { '/srv/example/conf/agent.json': '{"logLevel":"warn"}' },
       }),
     );
     expect(cfg).toMatchObject({
-      configFile: { path: '/work/dir/conf/agent.json', found: true },
+      configFile: { path: '/srv/example/conf/agent.json', found: true },
       serverUrl: 'http://127.0.0.1:8080',
       enrollToken: 'tok-env',
-      stateDir: '/work/dir/var',
+      stateDir: '/srv/example/var',
       logLevel: 'warn',
     });
-    expect(cfg.sources).toMatchObject({ serverUrl: 'environment PATCHWAVE_SERVER_URL', logLevel: 'file /work/dir/conf/agent.json' });
+    expect(cfg.sources).toMatchObject({ serverUrl: 'environment PATCHWAVE_SERVER_URL', logLevel: 'file /srv/example/conf/agent.json' });
   });
 
   it('ranks flags over environment over file over defaults', () => {
@@ -121,7 +121,7 @@ describe('loadConfig sources', () => {
   it('takes tags and the simulation scenario from flags', () => {
     const cfg = loadConfig(inputs({ flags: { tags: ['a', 'b'], simulate: 'scenario.json' } }));
     expect(cfg.tags).toEqual(['a', 'b']);
-    expect(cfg.managers.simulateScenario).toBe('/work/dir/scenario.json');
+    expect(cfg.managers.simulateScenario).toBe('/srv/example/scenario.json');
   });
 });
 
@@ -135,7 +135,7 @@ describe('loadConfig errors name the field and the source', () => {
     [{ env: { PATCHWAVE_INVENTORY_INTERVAL: '5s' } }, 'inventoryInterval', 'environment PATCHWAVE_INVENTORY_INTERVAL', /between 30s and 7d/],
     [{ flags: { logLevel: 'loud' } }, 'logLevel', 'flag --log-level', /must be one of/],
     [{ flags: { tags: ['ok', 'bad tag'] } }, 'tags', 'flag --tag', /tags are/],
-    [{ flags: { config: 'missing.json' } }, 'config file', 'flag --config', /does not exist: \/work\/dir\/missing.json/],
+    [{ flags: { config: 'missing.json' } }, 'config file', 'flag --config', /does not exist: \/srv\/example\/missing.json/],
     [{ env: { PATCHWAVE_CONFIG: '/nope.json' } }, 'config file', 'environment PATCHWAVE_CONFIG', /does not exist/],
   ] as const)('%o → %s from %s', (over, field, source, problem) => {
     const err = failure(() => loadConfig(inputs(over as Partial<ConfigInputs>)));
