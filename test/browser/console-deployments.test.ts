@@ -20,7 +20,7 @@ import { screenshot } from './support/screenshots.js';
  * Phase 2 of the console in Debian's Chromium against a real server process: users signing in
  * with passwords (a forced password change, roles), findings with KEV and EPSS and "deploy the
  * fix", the deployment builder with the server's field errors, the dry run, approval by another
- * user, the live view fed by server-sent events while two fake agents report results and a gate
+ * user, the live view fed by server-sent events while three fake agents report results through a three-wave rollout and a gate
  * halts the rollout, compliance downloads, and what an auditor may not do.
  */
 
@@ -78,7 +78,7 @@ beforeAll(async () => {
   const today = new Date().toISOString().slice(0, 10);
   await api.ok('POST', '/api/v1/feeds/import', importBody([debianOsv(CVE, 'openssl', OPENSSL_NEW), kev(CVE, today, due), epss(today, [[CVE, 0.63, 0.98]])]));
 
-  for (const hostname of ['web-01', 'web-02']) {
+  for (const hostname of ['web-01', 'web-02', 'web-03']) {
     const agent = await enrollFakeAgent(server.url, server.token, inventoryOf(hostname), ['jobs']);
     agents.push(agent);
     inboxes.push(new JobInbox(agent, hostname));
@@ -154,11 +154,11 @@ describe('console phase 2 in Chromium', () => {
     const first = p.getByTestId('findings-table').locator('tbody tr:not(.placeholder-row)').first();
     await first.waitFor();
     const cells = await first.locator('td').allTextContents();
-    expect(cells.slice(2, 8)).toEqual([CVE, `openssl ${OPENSSL_OLD}`, expect.stringMatching(/^web-0[12]$/), 'KEV', '63 % (p98)', expect.any(String)]);
+    expect(cells.slice(2, 8)).toEqual([CVE, `openssl ${OPENSSL_OLD}`, expect.stringMatching(/^web-0[123]$/), 'KEV', '63 % (p98)', expect.any(String)]);
     // One finding per device and source of the match (OSV, and apt's own security metadata).
     const open = await api.ok<{ total: number; items: { hostname: string; cves: string[] }[] }>('GET', '/api/v1/findings?status=open,overdue');
-    expect(open.total).toBeGreaterThanOrEqual(2);
-    expect(new Set(open.items.map((f) => f.hostname))).toEqual(new Set(['web-01', 'web-02']));
+    expect(open.total).toBeGreaterThanOrEqual(3);
+    expect(new Set(open.items.map((f) => f.hostname))).toEqual(new Set(['web-01', 'web-02', 'web-03']));
     expect(await p.getByTestId('findings-table').locator('tbody tr').count()).toBe(open.total);
     await screenshot(p, '21-findings');
     await first.getByRole('link', { name: CVE }).click();
@@ -169,7 +169,7 @@ describe('console phase 2 in Chromium', () => {
     await p.goto(`${server.url}/findings?tab=cve`);
     const cveRow = p.getByTestId('cve-table').locator('tbody tr').filter({ hasText: CVE });
     await cveRow.waitFor();
-    expect(await cveRow.locator('td').nth(5).textContent()).toBe('2');
+    expect(await cveRow.locator('td').nth(5).textContent()).toBe('3');
     await screenshot(p, '22-findings-by-cve');
     await cveRow.getByRole('link', { name: `Deploy the fix for ${CVE}` }).click();
     await heading('New deployment').waitFor();
@@ -181,7 +181,7 @@ describe('console phase 2 in Chromium', () => {
     await p.goto(`${server.url}/findings?tab=package`);
     const catalogRow = p.getByTestId('catalog-table').locator('tbody tr').filter({ hasText: 'openssl' });
     await catalogRow.waitFor();
-    expect(await catalogRow.locator('td').allTextContents()).toEqual(expect.arrayContaining(['openssl', OPENSSL_NEW, 'KEV', CVE, '2']));
+    expect(await catalogRow.locator('td').allTextContents()).toEqual(expect.arrayContaining(['openssl', OPENSSL_NEW, 'KEV', CVE, '3']));
   });
 
   it('builds a deployment: the server names a bad gate at its field, then accepts the fixed spec', async () => {
@@ -192,7 +192,13 @@ describe('console phase 2 in Chromium', () => {
     await p.getByLabel('Name', { exact: true }).first().fill('openssl canary rollout');
     await p.getByLabel('Tags', { exact: true }).fill('web');
     const canary = p.getByTestId('wave-form-0');
-    await canary.getByLabel('Percent').fill('50');
+    // Three waves over the three web devices: canary 33 % (1), pilot the next 33 % (1), broad the rest (1).
+    await canary.getByLabel('Percent').fill('33');
+    await p.getByRole('button', { name: 'Add a wave' }).click();
+    const pilot = p.getByTestId('wave-form-1');
+    await pilot.getByLabel('Name', { exact: true }).fill('pilot');
+    await pilot.getByLabel('Percent').fill('33');
+    expect(await p.locator('[data-testid^="wave-form-"]').count()).toBe(3);
     await canary.getByLabel('Min. success %').fill('150');
     await p.getByLabel('Change record').fill('CHG-4711');
     await p.getByRole('button', { name: 'Create deployment' }).click();
@@ -215,15 +221,15 @@ describe('console phase 2 in Chromium', () => {
   it('shows the dry run device by device with the removal highlighted', async () => {
     await p.getByRole('button', { name: 'Request a dry run' }).click();
     const answered: string[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const { inbox, job } = await nextOffer(inboxes, 'plan');
       const upgrade = { kind: 'upgrade' as const, name: 'openssl', arch: 'amd64', from: OPENSSL_OLD, to: OPENSSL_NEW };
       const removal = { kind: 'remove' as const, name: 'libfoo1', arch: 'amd64', from: '1.0-1', to: null };
       inbox.plan(job, [{ manager: 'apt', changes: inbox.name === 'web-02' ? [upgrade, removal] : [upgrade], unresolved: [], notes: [] }]);
       answered.push(inbox.name);
     }
-    expect(answered.sort()).toEqual(['web-01', 'web-02']);
-    await waitForText(p.getByTestId('plan-summary'), /2 of 2 devices answered, 2 with changes/);
+    expect(answered.sort()).toEqual(['web-01', 'web-02', 'web-03']);
+    await waitForText(p.getByTestId('plan-summary'), /3 of 3 devices answered, 3 with changes/);
     const web02 = p.getByTestId('plan-device').filter({ hasText: 'web-02' });
     await web02.locator('.change-removed').waitFor();
     expect(await web02.getAttribute('class')).toContain('has-removals');
@@ -306,12 +312,16 @@ describe('console phase 2 in Chromium', () => {
     retry.inbox.succeed(retry.job, OPENSSL_OLD);
     await waitForText(p.getByTestId('wave-0-counts'), /^1 device · 1 succeeded · 0 failed/);
 
-    // The gate passes; the second wave's device gets its job and the rollout completes.
+    // The gate passes; the pilot's device gets its job, then the broad wave's, and the rollout completes.
+    const pilot = await nextOffer(inboxes, 'apply');
+    expect(pilot.inbox).not.toBe(canary.inbox);
+    pilot.inbox.succeed(pilot.job, OPENSSL_OLD);
+    await waitForText(p.getByTestId('wave-1-counts'), /^1 device · 1 succeeded · 0 failed/);
     const broad = await nextOffer(inboxes, 'apply');
-    expect(broad.inbox).not.toBe(canary.inbox);
+    expect([canary.inbox, pilot.inbox]).not.toContain(broad.inbox);
     broad.inbox.succeed(broad.job, OPENSSL_OLD);
     await waitForText(p.getByTestId('deployment-state').first(), 'completed', 30_000);
-    await waitForText(p.getByTestId('wave-1-counts'), /^1 device · 1 succeeded · 0 failed/);
+    await waitForText(p.getByTestId('wave-2-counts'), /^1 device · 1 succeeded · 0 failed/);
     expect(await p.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(requests.filter((u) => u.endsWith(`/api/v1/deployments/${deploymentId}/events`))).toEqual([]); // the stream opened before; no reconnect was needed
     await screenshot(p, '27-live-completed');
@@ -326,7 +336,7 @@ describe('console phase 2 in Chromium', () => {
     const summary = await api.ok<{ openFindings: { total: number } }>('GET', '/api/v1/compliance/summary?tag=web');
     expect(summary.openFindings.total).toBeGreaterThanOrEqual(2);
     await waitForText(p.getByTestId('metric-open'), String(summary.openFindings.total));
-    await waitForText(p.getByTestId('compliance-scope'), /^2 of 2 devices in scope/);
+    await waitForText(p.getByTestId('compliance-scope'), /^3 of 3 devices in scope/);
     await p.getByLabel('CSV table').selectOption('breakdown');
     await screenshot(p, '28-compliance');
     const links = p.getByTestId('report-downloads');
