@@ -17,14 +17,14 @@ beforeAll(async () => {
   repo = await PacmanTestRepo.create();
   await repo.provideShell();
   await repo.add([await repo.build({ name: 'pwtest-a', version: '1.0-1' }), await repo.build({ name: 'pwtest-old', version: '1.0-1' })]);
-  await repo.pacman(['-Sy', '--noconfirm']);
+  await repo.pacman(['-Syy', '--noconfirm']);
   await repo.pacman(['-S', '--noconfirm', '--', 'pwtest-a', 'pwtest-old']);
   await repo.add([
     await repo.build({ name: 'pwtest-a', version: '1.1-1', depends: ['pwtest-b'] }),
     await repo.build({ name: 'pwtest-b', version: '1.0-1' }),
     await repo.build({ name: 'pwtest-new', version: '2.0-1', replaces: ['pwtest-old<2'] }),
   ]);
-  await repo.pacman(['-Sy', '--noconfirm']);
+  await repo.pacman(['-Syy', '--noconfirm']);
   pacman = new PacmanPackageManager({ exec: repo.runner, log: pino({ level: 'silent' }), host, local: { pacman: repo.settings } });
 }, 300_000);
 
@@ -53,10 +53,10 @@ describe('pacman plans list installs, upgrades and removals', { timeout: 120_000
 
   it('says up front that a conflict with an installed package makes pacman refuse the upgrade', async () => {
     await repo.add([await repo.build({ name: 'pwtest-c', version: '1.0-1' })]);
-    await repo.pacman(['-Sy', '--noconfirm']);
+    await repo.pacman(['-Syy', '--noconfirm']);
     await repo.pacman(['-S', '--noconfirm', '--', 'pwtest-c']);
     await repo.add([await repo.build({ name: 'pwtest-a', version: '1.2-1', depends: ['pwtest-b'], conflicts: ['pwtest-c'] })]);
-    await repo.pacman(['-Sy', '--noconfirm']);
+    await repo.pacman(['-Syy', '--noconfirm']);
     const plan = await pacman.plan({ all: true });
     expect(plan.changes).toEqual([{ kind: 'upgrade', name: 'pwtest-a', arch: 'any', from: '1.1-1', to: '1.2-1' }]);
     expect(plan.unresolved).toEqual([

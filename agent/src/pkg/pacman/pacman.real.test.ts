@@ -26,7 +26,7 @@ beforeAll(async () => {
     await repo.build({ name: 'pwtest-bar', version: '2.0-1' }),
     await repo.build({ name: 'pwtest-broken', version: '1.0-1' }),
   ]);
-  await repo.pacman(['-Sy', '--noconfirm']);
+  await repo.pacman(['-Syy', '--noconfirm']);
   await repo.pacman(['-S', '--noconfirm', '--', 'pwtest-foo', 'pwtest-bar', 'pwtest-broken']);
   await repo.add([
     await repo.build({ name: 'pwtest-foo', version: '1.1-1' }),
@@ -34,7 +34,7 @@ beforeAll(async () => {
     await repo.build({ name: 'pwtest-bar', version: '2.1-1', depends: ['pwtest-dep'] }),
     await repo.build({ name: 'pwtest-broken', version: '1.1-1', postUpgrade: '  echo "pwtest-broken: post_upgrade failing on purpose" >&2\n  return 1' }),
   ]);
-  await repo.pacman(['-Sy', '--noconfirm']);
+  await repo.pacman(['-Syy', '--noconfirm']);
   pacman = new PacmanPackageManager({ exec: repo.runner, log: pino({ level: 'silent' }), host, local: { pacman: repo.settings } });
 }, 300_000);
 
