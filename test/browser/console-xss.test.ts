@@ -102,7 +102,8 @@ describe('agent-reported strings are text, never markup', () => {
   it('on the device page: hostname, facts, installed software and available updates', async () => {
     await page.goto(`${server.url}/devices/${agent.deviceId}`);
     await page.getByRole('heading', { level: 1, name: HOSTNAME, exact: true }).waitFor();
-    expect(await page.title()).toBe(`${HOSTNAME} · patchwave`);
+    // The title follows the heading in an effect: wait for it rather than read it once.
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe(`${HOSTNAME} · patchwave`);
     await assertShownAsText(page, '<b>6.1</b>');
     await assertShownAsText(page, 'required: <script>window.__xss="reboot"</script>');
     await page.getByTestId('packages-table').getByText(PACKAGE, { exact: true }).waitFor();
