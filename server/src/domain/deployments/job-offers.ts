@@ -57,12 +57,13 @@ export class JobOffers {
     const { deps } = this;
     if (job.state !== 'pending') return { kind: 'closed' };
     const now = deps.clock.now();
+    // One read of the device serves its windows (groups) and its trust.
+    const device = await deps.store.devices.get(job.deviceId);
     // Windows and the deadline first: a device that stays offline past its deadline is closed too.
-    const timing = job.kind === 'apply' ? await this.timing(d, job, now) : null;
+    const timing = job.kind === 'apply' ? await this.timing(d, job, device?.tags ?? [], now) : null;
     if (timing && timing.kind !== 'ready') return timing;
     if (!deps.links.canRunJobs(job.deviceId)) return { kind: 'offline' };
     // Trust before anything is signed: an unapproved or revoked device gets no job (it stays pending).
-    const device = await deps.store.devices.get(job.deviceId);
     const refusal = device ? jobRefusalReason(device) : 'the device is not enrolled';
     if (refusal) {
       deps.log.debug({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, reason: refusal }, 'job held back');
@@ -125,12 +126,12 @@ export class JobOffers {
   private async timing(
     d: DeploymentRecord,
     job: DeviceJobRecord,
+    tags: readonly string[],
     now: Date,
   ): Promise<{ kind: 'ready'; window: MaintenanceWindow | null; deadline: Date | null } | Exclude<OfferOutcome, { kind: 'offered' }>> {
     const { deps } = this;
     const spec = d.spec;
-    const device = await deps.store.devices.get(job.deviceId);
-    const windows = windowsForDevice(spec.schedule.windows, deviceGroups(device?.tags ?? []));
+    const windows = windowsForDevice(spec.schedule.windows, deviceGroups(tags));
     const deadline = spec.schedule.deadline ? new Date(spec.schedule.deadline) : null;
     const decision = startDecision({ windows, startAt: spec.schedule.startAt ? new Date(spec.schedule.startAt) : null, deadline }, now);
     if (decision.kind === 'missed') {
