@@ -27,6 +27,8 @@ import type { Clock, TimerHandle } from './clock.js';
 export interface InventoryBaseStore {
   readInventoryBase(): Promise<InventoryBase | undefined>;
   writeInventoryBase(base: InventoryBase): Promise<void>;
+  /** Resolves once every write started so far has finished. */
+  settled(): Promise<void>;
 }
 
 export interface AgentConnectionOptions {
@@ -137,13 +139,16 @@ export class AgentConnection extends EventEmitter<ConnectionEvents> {
     this.stopped = true;
     this.clearTimers();
     const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      ws.once('close', () => resolve());
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(1000, 'agent stopping');
-    });
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+        else ws.close(1000, 'agent stopping');
+      });
+    }
     await this.cycle;
+    // An acknowledgement read just before the close may still be saving the new base.
+    await this.options.store.settled();
   }
 
   /** Collects and reports now (a rescan); a cycle already running is not doubled. */

@@ -34,6 +34,8 @@ async function readJson(file: string): Promise<unknown> {
 /** The agent's durable state: identity (credential) and the last acknowledged inventory. */
 export class StateStore {
   readonly layout: StateLayout;
+  /** Writes in flight, so that stopping can wait for them instead of leaving a half-written temp file. */
+  private readonly writes = new Set<Promise<void>>();
 
   private constructor(
     dir: string,
@@ -75,7 +77,7 @@ export class StateStore {
   }
 
   async writeIdentity(identity: AgentIdentity): Promise<void> {
-    await writeFileAtomic(this.layout.credential, `${JSON.stringify(AgentIdentity.parse(identity), null, 2)}\n`, 0o600);
+    await this.track(writeFileAtomic(this.layout.credential, `${JSON.stringify(AgentIdentity.parse(identity), null, 2)}\n`, 0o600));
   }
 
   /** The last inventory the server acknowledged; a damaged file only costs a full report. */
@@ -93,10 +95,24 @@ export class StateStore {
   }
 
   async writeInventoryBase(base: InventoryBase): Promise<void> {
-    await writeFileAtomic(this.layout.inventoryBase, JSON.stringify(base), 0o600);
+    await this.track(writeFileAtomic(this.layout.inventoryBase, JSON.stringify(base), 0o600));
   }
 
   async clearInventoryBase(): Promise<void> {
-    await fs.rm(this.layout.inventoryBase, { force: true });
+    await this.track(fs.rm(this.layout.inventoryBase, { force: true }));
+  }
+
+  /** Resolves once every write started so far has finished (or failed): what a stopping agent waits for. */
+  async settled(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
+  private async track(write: Promise<void>): Promise<void> {
+    this.writes.add(write);
+    try {
+      await write;
+    } finally {
+      this.writes.delete(write);
+    }
   }
 }

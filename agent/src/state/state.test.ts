@@ -66,6 +66,20 @@ describe('StateStore', () => {
     expect(await store.readInventoryBase()).toBeUndefined();
   });
 
+  it('settles only after every write started before it, leaving no temp file behind', async () => {
+    const store = await StateStore.open(dir, silentLogger());
+    const packages = Array.from({ length: 5_000 }, (_, i) => ({ manager: 'apt' as const, name: `p${i}`, version: '1.0', arch: 'amd64' }));
+    const base = { hash: 'b'.repeat(64), packages, ackedAt: '2026-01-01T00:00:00.000Z' };
+    // Not awaited, as an acknowledgement handler racing a stop would leave it.
+    const writing = store.writeInventoryBase(base);
+    void store.writeIdentity(identity);
+    await store.settled();
+    expect((await fs.readdir(dir)).sort()).toEqual(['credential.json', 'inventory-base.json']);
+    expect((await store.readInventoryBase())?.packages).toHaveLength(5_000);
+    await writing;
+    await store.settled(); // nothing in flight: resolves at once
+  });
+
   it('names a state directory that cannot be written', async () => {
     const file = path.join(dir, 'a-file');
     await fs.writeFile(file, '');
