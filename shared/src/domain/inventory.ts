@@ -4,6 +4,10 @@ import { DeviceFacts } from './device.js';
 import { ManagerName } from './manager.js';
 import { AvailableUpdate, InstalledPackage, packageKey } from './package.js';
 import { RebootState } from './reboot.js';
+import { encodePackage } from './inventory-hash-input.js';
+
+export { canonicalJson } from './canonical-json.js';
+export { inventoryHashInput, writeInventoryHashInput } from './inventory-hash-input.js';
 
 export const ManagerStatus = z.object({
   name: ManagerName,
@@ -33,40 +37,6 @@ export const PackageDelta = z.object({
 });
 export type PackageDelta = z.infer<typeof PackageDelta>;
 
-function byKey<T extends { manager: string; name: string; arch: string }>(a: T, b: T): number {
-  const ka = packageKey(a);
-  const kb = packageKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/**
- * Deterministic JSON: object keys sorted, arrays kept in order. Used for content hashes so that
- * agent and server agree on the same bytes.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-/**
- * The part of an inventory that a content hash covers: everything but values that change on
- * their own (uptime, disk usage, collection time), with lists in a stable order.
- */
-export function inventoryHashInput(inv: Inventory): string {
-  const { uptimeSeconds: _uptime, disks, ...facts } = inv.facts;
-  return canonicalJson({
-    facts: { ...facts, disks: disks.map(({ usedBytes: _used, ...d }) => d) },
-    managers: [...inv.managers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    packages: [...inv.packages].sort(byKey),
-    updates: [...inv.updates].sort(byKey),
-    reboot: inv.reboot,
-  });
-}
-
 /** What changed in the installed packages from `prev` to `next`. */
 export function diffPackages(prev: readonly InstalledPackage[], next: readonly InstalledPackage[]): PackageDelta {
   const before = new Map(prev.map((p) => [packageKey(p), p]));
@@ -74,7 +44,7 @@ export function diffPackages(prev: readonly InstalledPackage[], next: readonly I
   const upsert: InstalledPackage[] = [];
   for (const [key, p] of after) {
     const old = before.get(key);
-    if (!old || canonicalJson(old) !== canonicalJson(p)) upsert.push(p);
+    if (!old || encodePackage(old) !== encodePackage(p)) upsert.push(p);
   }
   const remove = [...before.entries()]
     .filter(([key]) => !after.has(key))
@@ -84,8 +54,25 @@ export function diffPackages(prev: readonly InstalledPackage[], next: readonly I
 
 /** Applies a delta to a package list; the result is what `diffPackages`' `next` was. */
 export function applyPackageDelta(prev: readonly InstalledPackage[], delta: PackageDelta): InstalledPackage[] {
-  const map = new Map(prev.map((p) => [packageKey(p), p]));
+  const map = new Map<string, InstalledPackage>();
+  for (const p of prev) map.set(packageKey(p), p);
   for (const r of delta.remove) map.delete(packageKey(r));
   for (const p of delta.upsert) map.set(packageKey(p), p);
-  return [...map.values()].sort(byKey);
+  return valuesByKey(map);
+}
+
+/**
+ * The values of a map keyed by packageKey, as `[...map.values()].sort(byKey)` gives them: the keys
+ * are already there, and a list applied to a sorted one usually is still in order.
+ */
+function valuesByKey<T>(map: ReadonlyMap<string, T>): T[] {
+  const keys = [...map.keys()];
+  const values = [...map.values()];
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) <= (keys[i] as string);
+  if (sorted) return values;
+  return keys
+    .map((_, i) => i)
+    .sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : (keys[a] as string) > (keys[b] as string) ? 1 : 0))
+    .map((i) => values[i] as T);
 }

@@ -3,7 +3,9 @@ import { ManualClock } from '../clock.js';
 import { sampleInventory, sampleNewDevice, samplePackages } from '../../testing/facts.js';
 import type { TempStore } from '../../testing/temp-store.js';
 import { openTempStore } from '../../testing/temp-store.js';
+import type { Store } from '../store.js';
 import { inventoryHash } from './inventory-hash.js';
+import type { InventoryRepository } from './inventory-repository.js';
 import { InventoryService } from './inventory-service.js';
 
 let temp: TempStore;
@@ -63,6 +65,43 @@ describe('InventoryService', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'E_INVENTORY_BASE_MISMATCH' });
     expect((await service.listPackages(device.id, { limit: 10, offset: 0 })).total).toBe(2);
     expect(await service.report(device.id, delta)).toMatchObject({ ok: true, report: { kind: 'delta', changeCount: 0 } });
+  });
+
+  it('takes a full report repeating the stored hash without reading the packages back, but only once its hash checks out', async () => {
+    // Counts the reads of stored packages the service makes inside its transactions.
+    const reads: string[] = [];
+    const counted: Store = {
+      ...temp.store,
+      transaction: (fn) =>
+        temp.store.transaction((tx) => {
+          const inventory: InventoryRepository = Object.create(tx.inventory);
+          inventory.listInstalled = (deviceId) => {
+            reads.push(deviceId);
+            return tx.inventory.listInstalled(deviceId);
+          };
+          return fn({ ...tx, inventory });
+        }),
+    };
+    const counting = new InventoryService(counted, clock);
+    const device = await temp.store.devices.insert(sampleNewDevice());
+    const inv = sampleInventory(samplePackages(3));
+    await counting.report(device.id, { kind: 'full', hash: inventoryHash(inv), inventory: inv });
+    expect(reads).toEqual([device.id]);
+    clock.advance(60_000);
+    // Only volatile facts changed: same hash.
+    const again = { ...inv, collectedAt: '2026-02-01T00:01:00.000Z', facts: { ...inv.facts, uptimeSeconds: inv.facts.uptimeSeconds + 60 } };
+    expect(inventoryHash(again)).toBe(inventoryHash(inv));
+    expect(await counting.report(device.id, { kind: 'full', hash: inventoryHash(again), inventory: again })).toMatchObject({
+      ok: true,
+      report: { kind: 'full', changeCount: 0, collectedAt: again.collectedAt, counts: { packages: 3 } },
+    });
+    expect(reads).toEqual([device.id]);
+    // Claiming the stored hash for other content is refused before anything is stored.
+    const other = sampleInventory(samplePackages(4));
+    expect(await counting.report(device.id, { kind: 'full', hash: inventoryHash(inv), inventory: other })).toMatchObject({ ok: false, code: 'E_BAD_FRAME' });
+    expect((await service.listPackages(device.id, { limit: 10, offset: 0 })).total).toBe(3);
+    expect((await service.listReports(device.id, { limit: 10, offset: 0 })).total).toBe(2);
+    expect((await service.listHistory(device.id, { limit: 10, offset: 0 })).total).toBe(0);
   });
 
   it('answers E_NOT_FOUND for an unknown device', async () => {

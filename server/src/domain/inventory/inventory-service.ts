@@ -1,13 +1,13 @@
-import type { AvailableUpdate, ErrorCode, Inventory, InventoryReport } from '@patchwave/shared';
-import { applyPackageDelta, PatchwaveError } from '@patchwave/shared';
+import type { AvailableUpdate, ErrorCode, InventoryReport } from '@patchwave/shared';
+import { PatchwaveError } from '@patchwave/shared';
 import type { Clock } from '../clock.js';
 import type { InventoryCounts } from '../devices/device.js';
 import type { Page, PageRequest } from '../paging.js';
 import type { Store } from '../store.js';
-import { inventoryHash } from './inventory-hash.js';
 import type { HistoryEntry, HistoryQuery, InventoryReportEntry, PackageQuery, UpdateQuery } from './inventory-repository.js';
 import type { InventoryDiff, StoredPackage } from './package-change.js';
-import { diffInventory } from './package-change.js';
+import { diffDelta, diffInventory } from './package-change.js';
+import { verifiedContent } from './verified-content.js';
 
 export type ReportOutcome =
   | { ok: true; report: InventoryReportEntry }
@@ -17,10 +17,6 @@ type ReportPayload = InventoryReport['payload'];
 
 function countsOf(packages: number, updates: readonly AvailableUpdate[]): InventoryCounts {
   return { packages, updates: updates.length, securityUpdates: updates.filter((u) => u.security === true).length };
-}
-
-function toInventory(stored: readonly StoredPackage[]): Inventory['packages'] {
-  return stored.map(({ since: _since, ...pkg }) => pkg);
 }
 
 /** Told about every stored report after its transaction committed (vulnerability matching hooks in here). */
@@ -63,36 +59,17 @@ export class InventoryService {
     return this.store.transaction(async (tx) => {
       const device = await tx.devices.get(deviceId);
       if (!device) return { ok: false, code: 'E_NOT_FOUND', message: `device ${deviceId} not found` };
-      const stored = await tx.inventory.listInstalled(deviceId);
-      let inventory: Inventory;
-      if (payload.kind === 'full') {
-        inventory = payload.inventory;
-      } else {
-        if (device.inventoryHash === null || payload.baseHash !== device.inventoryHash) {
-          return {
-            ok: false,
-            code: 'E_INVENTORY_BASE_MISMATCH',
-            message: `delta base ${payload.baseHash} does not match the stored inventory ${device.inventoryHash ?? '(none)'}; send a full report`,
-          };
-        }
-        inventory = {
-          collectedAt: payload.collectedAt,
-          facts: payload.facts,
-          managers: payload.managers,
-          packages: applyPackageDelta(toInventory(stored), payload.packages),
-          updates: payload.updates,
-          reboot: payload.reboot,
-        };
-      }
-      const computed = inventoryHash(inventory);
-      if (computed !== payload.hash) {
-        return payload.kind === 'delta'
-          ? { ok: false, code: 'E_INVENTORY_BASE_MISMATCH', message: `delta applied to the stored inventory hashes to ${computed}, not ${payload.hash}; send a full report` }
-          : { ok: false, code: 'E_BAD_FRAME', message: `inventory hash ${payload.hash} does not match its content (sha256 of inventoryHashInput is ${computed})` };
-      }
-      const diff: InventoryDiff = diffInventory(stored, inventory.packages, receivedAt);
+      const content = await verifiedContent(tx.inventory, deviceId, device.inventoryHash, payload);
+      if (!content.ok) return content;
+      const { inventory, stored } = content;
+      const diff: InventoryDiff =
+        stored === 'unchanged'
+          ? { upsert: [], remove: [], changes: [] }
+          : payload.kind === 'delta'
+            ? diffDelta(stored, payload.packages, receivedAt)
+            : diffInventory(stored, inventory.packages, receivedAt);
       // The first inventory is the baseline: it records what is there, not what changed.
-      const changes = device.inventoryHash === null && stored.length === 0 ? [] : diff.changes;
+      const changes = device.inventoryHash === null && stored !== 'unchanged' && stored.length === 0 ? [] : diff.changes;
       const report = await tx.inventory.apply({
         deviceId,
         receivedAt,

@@ -1,7 +1,9 @@
 import type { InstalledPackage } from '@patchwave/shared';
+import { applyPackageDelta } from '@patchwave/shared';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredPackage } from './package-change.js';
-import { diffInventory } from './package-change.js';
+import { diffDelta, diffInventory } from './package-change.js';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const T1 = new Date('2026-01-02T00:00:00Z');
@@ -57,5 +59,36 @@ describe('diffInventory', () => {
     ];
     const diff = diffInventory(before, after, T1);
     expect(diff.changes.map((c) => [c.arch, c.change])).toEqual([['i386', 'installed']]);
+  });
+});
+
+describe('diffDelta', () => {
+  // A small key space, so that deltas hit stored packages, remove and re-add them, and repeat keys.
+  const pkg = fc.record(
+    {
+      manager: fc.constantFrom('apt' as const, 'dnf' as const),
+      name: fc.constantFrom('a', 'b', 'c', 'libc6', 'a\u0000b', 'é'),
+      version: fc.constantFrom('1.0', '1.0~rc1', '1.1', '2:0.9', '6.1.9-200.fc37', '6.1.10-200.fc37'),
+      arch: fc.constantFrom('amd64', 'i386', ''),
+      source: fc.option(fc.record({ name: fc.constantFrom('s', 't'), version: fc.option(fc.constantFrom('1', '2'), { nil: undefined }) }, { requiredKeys: ['name'] }), { nil: undefined }),
+    },
+    { requiredKeys: ['manager', 'name', 'version', 'arch'] },
+  );
+  const storedList = fc.array(fc.tuple(pkg, fc.boolean()), { maxLength: 20 }).map((items) => items.map(([p, old]) => ({ ...p, since: old ? T0 : T1 })));
+  const delta = fc.record({ upsert: fc.array(pkg, { maxLength: 8 }), remove: fc.array(pkg.map(({ manager, name, arch }) => ({ manager, name, arch })), { maxLength: 8 }) });
+
+  it('gives what diffInventory gives against the delta applied to what is stored', () => {
+    const at = new Date('2026-01-03T00:00:00Z');
+    fc.assert(
+      fc.property(storedList, delta, (stored, d) => {
+        const applied = applyPackageDelta(stored.map(({ since: _since, ...p }) => p), d);
+        expect(diffDelta(stored, d, at)).toEqual(diffInventory(stored, applied, at));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes nothing for an empty delta', () => {
+    expect(diffDelta([stored({ manager: 'apt', name: 'a', version: '1', arch: 'amd64' })], { upsert: [], remove: [] }, T1)).toEqual({ upsert: [], remove: [], changes: [] });
   });
 });

@@ -109,6 +109,34 @@ export function inventoryRepositoryContract(implementation: string, open: OpenSt
       ]);
     });
 
+    it('leaves unchanged updates and packages as they are and writes the changed ones, a later duplicate winning', async () => {
+      const d = await device();
+      const [p1, p2] = stored(2);
+      const withSource = { ...(p1 as StoredPackage), source: { name: 'src-a', version: '1' } };
+      await ctx.store.inventory.apply(write(d.id, { upsert: [withSource, p2 as StoredPackage], updates: [securityUpdate, plainUpdate, unknownUpdate] }));
+      const changedSecurity: AvailableUpdate = { ...securityUpdate, candidateVersion: '3.0.11-1~deb12u3', cves: [], rebootRequired: true };
+      const second = await ctx.store.inventory.apply(
+        write(d.id, {
+          receivedAt: T2,
+          upsert: [
+            { ...withSource, version: '2.0', source: { name: 'src-a', version: '2' }, since: T2 },
+            { ...(p2 as StoredPackage), version: '3.0', source: { name: 'src-b' }, since: T2 },
+          ],
+          updates: [changedSecurity, plainUpdate, { ...unknownUpdate, title: 'first' }, { ...unknownUpdate, title: 'last' }],
+        }),
+      );
+      const updates = (await ctx.store.inventory.listUpdates(d.id, { limit: 10, offset: 0 })).items;
+      expect(updates).toHaveLength(3);
+      expect(updates.find((u) => u.name === 'openssl')).toEqual(changedSecurity);
+      expect(updates.find((u) => u.name === 'tzdata')).toEqual(plainUpdate);
+      expect(updates.find((u) => u.name === 'curl')).toEqual({ ...unknownUpdate, title: 'last' });
+      expect(await ctx.store.inventory.listInstalled(d.id)).toEqual([
+        { ...withSource, version: '2.0', source: { name: 'src-a', version: '2' }, since: T2 },
+        { ...(p2 as StoredPackage), version: '3.0', source: { name: 'src-b' }, since: T2 },
+      ]);
+      expect((await ctx.store.inventory.listReports(d.id, { limit: 1, offset: 0 })).items[0]).toEqual(second);
+    });
+
     it('pages and filters packages by name and manager', async () => {
       const d = await device();
       await ctx.store.inventory.apply(write(d.id, { upsert: stored(25) }));

@@ -15,6 +15,7 @@ import type {
 import type { PackageChangeKind, StoredPackage } from '../../domain/inventory/package-change.js';
 import type { Page, PageRequest } from '../../domain/paging.js';
 import type { Db } from './rows.js';
+import { readInstalled } from './inventory-reader.js';
 import { writeInventory } from './inventory-writer.js';
 import { fromTriState, iso, likeContains, parseJson, toDate, triState } from './rows.js';
 import type { AvailableUpdatesTable, InstalledPackagesTable, InventoryReportsTable } from './schema.js';
@@ -71,19 +72,24 @@ export class SqliteInventoryRepository implements InventoryRepository {
   ) {}
 
   async listInstalled(deviceId: string): Promise<StoredPackage[]> {
-    const rows = await this.db.selectFrom('installed_packages').selectAll().where('device_id', '=', deviceId).orderBy('manager').orderBy('name').orderBy('arch').execute();
-    return rows.map(toPackage);
+    return readInstalled(this.raw, deviceId);
   }
 
   async apply(write: InventoryWrite): Promise<InventoryReportEntry> {
     // The bulk write runs on the raw connection while Kysely holds it for a transaction: the
-    // caller's, or one opened here.
-    const run = async (db: Db) => {
-      const reportId = writeInventory(this.raw, write);
-      const row = await db.selectFrom('inventory_reports').selectAll().where('id', '=', reportId).executeTakeFirstOrThrow();
-      return toReport(row);
-    };
-    return this.db.isTransaction ? run(this.db) : this.db.transaction().execute(run);
+    // caller's, or one opened here. The entry is what was just written, so it is not read back.
+    const run = async (): Promise<InventoryReportEntry> => ({
+      id: writeInventory(this.raw, write),
+      deviceId: write.deviceId,
+      kind: write.report.kind,
+      hash: write.report.hash,
+      baseHash: write.report.baseHash,
+      collectedAt: write.report.collectedAt,
+      receivedAt: new Date(write.receivedAt.getTime()),
+      counts: { ...write.counts },
+      changeCount: write.changes.length,
+    });
+    return this.db.isTransaction ? run() : this.db.transaction().execute(run);
   }
 
   async listPackages(deviceId: string, query: PackageQuery): Promise<Page<StoredPackage>> {
