@@ -37,6 +37,15 @@ describe('migrations', () => {
     for (const id of ids) expect(id).toMatch(/^\d{4}-[a-z0-9-]+$/);
   });
 
+  it('leave package history indexed by device only: what the history page reads, and nothing each report must also maintain', async () => {
+    const store = await openSqliteStore(join(dir, 'db.sqlite'), now);
+    const indexes = (await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'package_history' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(store.db)).rows;
+    expect(indexes.map((i) => i.name)).toEqual(['package_history_device', 'package_history_report']);
+    const plan = (await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT * FROM package_history WHERE device_id = ${'d'} AND name LIKE ${'%ssl%'} ORDER BY observed_at DESC, id DESC`.execute(store.db)).rows;
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX package_history_device/);
+    await store.close();
+  });
+
   it('open the database with WAL, foreign keys and a busy timeout', async () => {
     const store = await openSqliteStore(join(dir, 'db.sqlite'), now);
     const pragma = async (name: string) => Object.values((await sql.raw(`PRAGMA ${name}`).execute(store.db)).rows[0] as object)[0];
