@@ -69,7 +69,7 @@ describe('foundation: server + agent on loopback', () => {
     const device = await waitFor(
       'the device with its inventory',
       async () => (await devices()).items.find((d) => d.counts.packages > 0),
-      { timeoutMs: 30_000, intervalMs: 250, proc: agent },
+      { timeoutMs: 90_000, intervalMs: 250, proc: agent },
     );
     expect(device.hostname).toBe(hostname());
     expect(device.counts.packages).toBe(expected);
