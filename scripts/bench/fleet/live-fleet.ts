@@ -97,7 +97,8 @@ export class LiveFleet {
   async close(): Promise<void> {
     await this.idle?.stop();
     await this.wave?.stop();
-    await this.server?.stop('SIGKILL');
+    // A profiled server (PATCHWAVE_BENCH_PROFILE) writes its profile only when it exits by itself.
+    await this.server?.stop(process.env.PATCHWAVE_BENCH_PROFILE ? 'SIGTERM' : 'SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,11 @@
 import type { AgentMessage, ErrorCode, ServerMessage } from '@patchwave/shared';
-import { MIN_PROTOCOL_VERSION, parseAgentFrame, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
+import { ackFrameText, MIN_PROTOCOL_VERSION, parseAgentFrame, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import type { Services } from '../services.js';
 import type { AgentLink } from './agent-registry.js';
+import type { Pingable } from './liveness-sweep.js';
 import { TokenBucket } from './token-bucket.js';
 
 /**
@@ -19,8 +20,15 @@ export interface AgentConnectionOptions {
   maxBadFrames: number;
   messagesPerSecond: number;
   burst: number;
-  /** Interval of WebSocket pings; a connection that did not answer the previous one is dropped. */
+  /**
+   * A connection pinged for being silent (see LivenessSweep) that does not answer within this
+   * long is dropped; silent connections are pinged at most this often.
+   */
   pingIntervalMs: number;
+  /** Monotonic milliseconds (default performance.now); tests drive it. */
+  now?: () => number;
+  /** Where a valid frame marks its device as heard from (the gateway's LastSeenWriter). */
+  lastSeen: { seen(deviceId: string): void };
   /** Handlers for frame types beyond hello, inventory, heartbeat, ack and error. */
   handlers?: ReadonlyMap<string, AgentFrameHandler>;
   /** Called once the agent said hello and the welcome was sent. */
@@ -32,12 +40,6 @@ export const SERVER_CAPABILITIES = ['inventory.delta'];
 
 export const CLOSE_POLICY = 1008;
 
-/**
- * A connection records its device's last sign of life at most this often. Writing it on every
- * frame made every heartbeat of every agent a database write (the idle server's main cost at
- * fleet size); the live connection itself is what says a device is online now.
- */
-export const TOUCH_INTERVAL_MS = 15_000;
 const CLOSE_PROTOCOL = 1002;
 
 /**
@@ -45,16 +47,16 @@ const CLOSE_PROTOCOL = 1002;
  * arrival order. Every invalid, unknown, out-of-order or over-rate frame is answered with an error
  * frame and counted; too many close the connection with 1008.
  */
-export class AgentConnection implements AgentLink {
+export class AgentConnection implements AgentLink, Pingable {
   readonly connectedAt = new Date();
   private badFrames = 0;
   private greeted = false;
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly bucket: TokenBucket;
-  private alive = true;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private lastTouch = Number.NEGATIVE_INFINITY;
+  private readonly now: () => number;
+  /** When anything last arrived from the agent; read by the gateway's LivenessSweep. */
+  lastHeardAt: number;
 
   constructor(
     readonly deviceId: string,
@@ -64,23 +66,25 @@ export class AgentConnection implements AgentLink {
     private readonly log: Logger,
     private readonly options: AgentConnectionOptions,
   ) {
-    this.bucket = new TokenBucket(options.messagesPerSecond, options.burst);
+    this.now = options.now ?? (() => performance.now());
+    this.lastHeardAt = this.now();
+    this.bucket = new TokenBucket(options.messagesPerSecond, options.burst, this.now);
   }
 
   /** Wires the socket's events; call synchronously in the upgrade handler so no frame is missed. */
   start(onClose: (code: number) => void): void {
     this.socket.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
-    this.socket.on('pong', () => {
-      this.alive = true;
-    });
+    // The agent pings with every heartbeat; its pings and pongs are signs of life like its frames.
+    const heard = () => {
+      this.lastHeardAt = this.now();
+    };
+    this.socket.on('pong', heard);
+    this.socket.on('ping', heard);
     this.socket.on('close', (code) => {
       this.closed = true;
-      if (this.pingTimer) clearInterval(this.pingTimer);
       onClose(code);
     });
     this.socket.on('error', (err) => this.log.warn({ err }, 'agent socket error'));
-    this.pingTimer = setInterval(() => this.ping(), this.options.pingIntervalMs);
-    this.pingTimer.unref();
   }
 
   get badFrameCount(): number {
@@ -88,8 +92,12 @@ export class AgentConnection implements AgentLink {
   }
 
   send(frame: ServerMessage): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  private sendText(text: string): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(text);
   }
 
   close(code: number, reason: string): void {
@@ -98,17 +106,18 @@ export class AgentConnection implements AgentLink {
     this.socket.close(code, reason);
   }
 
-  private ping(): void {
-    if (!this.alive) {
-      this.log.info('agent did not answer ping; dropping connection');
-      this.socket.terminate();
-      return;
-    }
-    this.alive = false;
+  ping(): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     this.socket.ping();
   }
 
+  terminate(): void {
+    this.log.info('agent did not answer ping; dropping connection');
+    this.socket.terminate();
+  }
+
   private receive(data: Buffer, isBinary: boolean): void {
+    this.lastHeardAt = this.now();
     if (this.closed) return;
     if (!this.bucket.take()) {
       this.rejectFrame('E_RATE_LIMITED', `more than ${this.options.messagesPerSecond} frames per second (burst ${this.options.burst}); frame dropped`);
@@ -134,11 +143,7 @@ export class AgentConnection implements AgentLink {
     }
     const frame = parsed.frame;
     this.metrics.agentFrames.inc({ type: frame.type });
-    const now = performance.now();
-    if (now - this.lastTouch >= TOUCH_INTERVAL_MS) {
-      this.lastTouch = now;
-      await this.services.devices.touch(this.deviceId);
-    }
+    this.options.lastSeen.seen(this.deviceId);
     if (frame.type !== 'agent.hello' && !this.greeted && frame.type !== 'error') {
       this.rejectFrame('E_BAD_FRAME', `${frame.type} before agent.hello; say hello first`, frame.id);
       return;
@@ -153,7 +158,7 @@ export class AgentConnection implements AgentLink {
       case 'inventory.report':
         return this.report(frame);
       case 'heartbeat':
-        this.send(serverFrame('ack', { of: frame.id }));
+        this.sendText(ackFrameText(frame.id));
         return;
       case 'ack': {
         this.log.debug({ of: frame.payload.of }, 'agent acknowledged');

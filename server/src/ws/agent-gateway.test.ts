@@ -1,6 +1,7 @@
 import type { InstalledPackage, Inventory, ServerMessage } from '@patchwave/shared';
 import { agentFrame, AGENT_WS_PATH, diffPackages, LIMITS, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../domain/clock.js';
 import { inventoryHash } from '../domain/inventory/inventory-hash.js';
 import { enrollDevice } from '../testing/enroll.js';
 import { sampleInventory, samplePackages } from '../testing/facts.js';
@@ -177,6 +178,31 @@ describe('agent gateway: conversation', () => {
     const after = (await t.app.services.devices.get(deviceId)).lastSeenAt;
     expect(after.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect((await t.app.services.devices.get(deviceId)).agentVersion).toBe('0.1.0');
+  });
+});
+
+describe('agent gateway: last seen', () => {
+  it('writes the last sign of life of heartbeating agents in batches, and the pending batch when the server stops', async () => {
+    const clock = new ManualClock('2026-03-01T00:00:00.000Z');
+    const clocked = await openTestApp({ clock });
+    try {
+      const address = await clocked.app.listen({ host: '127.0.0.1', port: 0 });
+      const { deviceId, credential } = await enrollDevice(clocked.app);
+      const agent = TestAgentSocket.connect(`${address.replace('http', 'ws')}${AGENT_WS_PATH}`, credential);
+      await agent.opened;
+      agent.send(hello());
+      expectType(await agent.next(), 'server.welcome');
+      clock.set('2026-03-01T00:05:00.000Z');
+      const beat = agentFrame('heartbeat', { uptimeSeconds: 10 });
+      agent.send(beat);
+      expect(expectType(await agent.next(), 'ack').payload.of).toBe(beat.id);
+      // The heartbeat only marked the device; the batch (every 15 s, or at shutdown) writes it, at its own time.
+      clock.set('2026-03-01T00:05:10.000Z');
+      await clocked.app.close();
+      expect((await clocked.app.services.devices.get(deviceId)).lastSeenAt.toISOString()).toBe('2026-03-01T00:05:10.000Z');
+    } finally {
+      await clocked.close();
+    }
   });
 });
 

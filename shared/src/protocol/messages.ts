@@ -10,7 +10,9 @@ import { AgentRebooted, JobAccepted, JobCancel, JobOffer, JobProgress, JobResult
 import { CredentialRotate, SecurityEvent, TrustKeys } from './trust.js';
 
 const Capabilities = z.array(z.string().max(64)).max(64);
-const Hash = z.string().regex(/^[a-f0-9]{64}$/, 'expected a lowercase hex SHA-256');
+/** A content hash: lowercase hex SHA-256 (Hash; the heartbeat fast path checks the same). */
+export const HASH_PATTERN = /^[a-f0-9]{64}$/;
+const Hash = z.string().regex(HASH_PATTERN, 'expected a lowercase hex SHA-256');
 
 export const AgentHello = envelope(
   'agent.hello',

@@ -40,6 +40,8 @@ export interface DeviceRepository {
   update(id: string, patch: DevicePatch): Promise<Device | null>;
   /** Records that the device was heard from (and with which agent version, when it says). */
   touch(id: string, at: Date, agentVersion?: string): Promise<void>;
+  /** Records that these devices were heard from at `at` (a batch of heartbeats); unknown ids are skipped. */
+  touchMany(ids: readonly string[], at: Date): Promise<void>;
   /** Counts over the whole fleet for dashboards, in one pass. */
   stats(query: FleetStatsQuery): Promise<FleetStats>;
 }

@@ -88,6 +88,11 @@ export class DeviceService {
     return this.store.devices.touch(id, this.clock.now());
   }
 
+  /** These devices were heard from (a batch of the last interval's frames): now is their last sign of life. */
+  touchMany(ids: readonly string[]): Promise<void> {
+    return ids.length === 0 ? Promise.resolve() : this.store.devices.touchMany(ids, this.clock.now());
+  }
+
   /**
    * The device a `pwa_` credential belongs to, from an Authorization header; null when the header
    * is missing, malformed or names no device.

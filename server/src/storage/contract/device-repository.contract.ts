@@ -94,6 +94,21 @@ export function deviceRepositoryContract(implementation: string, open: OpenStore
       expect((await ctx.store.devices.get(device.id))?.agentVersion).toBe('0.2.0');
     });
 
+    it('touchMany records last seen for each listed device, leaves the others and skips unknown ids', async () => {
+      const listed = await Promise.all(Array.from({ length: 3 }, (_, i) => ctx.store.devices.insert(sampleNewDevice({ hostname: `listed-${i}` }))));
+      const other = await ctx.store.devices.insert(sampleNewDevice({ hostname: 'other' }));
+      const before = (await ctx.store.devices.get(other.id))?.lastSeenAt.toISOString();
+      const at = new Date('2026-02-03T10:00:00.000Z');
+      await ctx.store.devices.touchMany([...listed.map((d) => d.id), 'no-such-device'], at);
+      for (const d of listed) expect((await ctx.store.devices.get(d.id))?.lastSeenAt.toISOString()).toBe(at.toISOString());
+      expect((await ctx.store.devices.get(other.id))?.lastSeenAt.toISOString()).toBe(before);
+      // More ids than one statement binds.
+      const many = [...Array.from({ length: 1_200 }, (_, i) => `missing-${i}`), listed[0]?.id ?? ''];
+      await ctx.store.devices.touchMany(many, new Date('2026-02-04T00:00:00.000Z'));
+      expect((await ctx.store.devices.get(listed[0]?.id ?? ''))?.lastSeenAt.toISOString()).toBe('2026-02-04T00:00:00.000Z');
+      await ctx.store.devices.touchMany([], at);
+    });
+
     it('stores names full of quotes, semicolons, comment markers and unicode intact', async () => {
       const hostname = `x'; DROP TABLE devices; -- "ü名前" \\ 🚀`;
       const tag = `it's;--"x"`;

@@ -13,6 +13,9 @@ import { sqliteFleetStats } from './sqlite-fleet-stats.js';
 
 type DeviceRow = Selectable<DevicesTable>;
 
+/** Ids per `UPDATE … WHERE id IN (…)` of touchMany: well under SQLite's bound-parameter limit. */
+const TOUCH_BATCH = 500;
+
 function toDevice(row: DeviceRow, tags: string[]): Device {
   return {
     id: row.id,
@@ -140,6 +143,17 @@ export class SqliteDeviceRepository implements DeviceRepository {
       .set(agentVersion === undefined ? { last_seen_at: iso(at) } : { last_seen_at: iso(at), agent_version: agentVersion })
       .where('id', '=', id)
       .execute();
+  }
+
+  async touchMany(ids: readonly string[], at: Date): Promise<void> {
+    const lastSeen = iso(at);
+    for (let i = 0; i < ids.length; i += TOUCH_BATCH) {
+      await this.db
+        .updateTable('devices')
+        .set({ last_seen_at: lastSeen })
+        .where('id', 'in', ids.slice(i, i + TOUCH_BATCH))
+        .execute();
+    }
   }
 
   stats(query: FleetStatsQuery): Promise<FleetStats> {
