@@ -1,7 +1,9 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { agentSharedBarrel } from './agent-shared-barrel.js';
+import { escapeNonAscii } from './ascii-source.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_AGENT_ENTRY = join(REPO_ROOT, 'agent', 'src', 'cli', 'entry.ts');
@@ -45,8 +47,15 @@ export async function bundleAgent(entry: string, outFile: string): Promise<Bundl
     legalComments: 'eof',
     logLevel: 'silent',
     metafile: false,
+    write: false,
+    plugins: [agentSharedBarrel(join(REPO_ROOT, 'shared', 'src', 'index.ts'))],
   });
+  const output = result.outputFiles.find((f) => f.path === outFile) ?? result.outputFiles[0];
+  if (!output) throw new Error(`esbuild wrote no output for ${entry}`);
+  // One byte per character in V8's heap instead of two (see ascii-source.ts).
+  const source = escapeNonAscii(output.text);
+  await writeFile(outFile, source);
 
   const warnings = result.warnings.map((w) => `${w.location?.file ?? '?'}:${w.location?.line ?? 0} ${w.text}`);
-  return { file: outFile, bytes: (await stat(outFile)).size, warnings };
+  return { file: outFile, bytes: Buffer.byteLength(source), warnings };
 }
