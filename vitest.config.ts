@@ -15,6 +15,10 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'server/src/**/*.test.ts', 'server/ui/src/**/*.test.ts'],
           environment: 'node',
+          // Many unit tests start real processes (dpkg, rpm, git, a server) or open SQLite files;
+          // CI runs them two cores wide beside the e2e project. A hang still fails, after 30 s.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -109,7 +109,8 @@ describe('process probe (systeminformation processes())', () => {
       ok: false,
       detail: 'no process named patchwave-no-such-proc',
     });
-  });
+    // Two real process listings (systeminformation samples CPU use): seconds on a loaded machine.
+  }, 60_000);
 
   it('matches Windows names with or without .exe, case-insensitively', async () => {
     const d = deps({ platform: 'win32', processes: async () => ['System', 'MsMpEng.exe'] });
