@@ -3,11 +3,28 @@ import { deploymentTarget, deviceActor, moveJob, publishJob, type DeploymentDeps
 import { eventForResult } from './device-job-machine.js';
 import { safetySummary } from './job-outcome.js';
 import type { DeviceJobPatch, DeviceJobRecord } from './ports.js';
+import type { Repositories } from '../store.js';
+import { SerialBatch } from './serial-batch.js';
 import type { SerialQueue } from './serial-queue.js';
 
 export type ResultOutcome = 'recorded' | 'duplicate' | 'unknown';
 
 const PACKAGES_IN_AUDIT = 50;
+/** Results stored per transaction at most (their acks wait for the commit). */
+const RESULTS_PER_TRANSACTION = 200;
+
+interface ReportedResult {
+  deviceId: string;
+  frameId: string;
+  payload: JobResultPayload;
+}
+
+interface StoredReport {
+  outcome: ResultOutcome;
+  job: DeviceJobRecord | null;
+  /** Jobs that changed (the result's, and the apply job a successful rollback restored). */
+  changed: DeviceJobRecord[];
+}
 
 /**
  * What agents report about their jobs: accepted (running or held), progress, the result (stored
@@ -21,10 +38,14 @@ export class AgentReports {
     private readonly serial: SerialQueue,
     /** Called after a change that may let a wave's gates move. */
     private readonly changed: (deploymentId: string) => void,
-  ) {}
+  ) {
+    this.results = new SerialBatch(serial, (items) => this.storeResults(items), RESULTS_PER_TRANSACTION);
+  }
 
-  private async jobOf(deviceId: string, jobId: string, what: string): Promise<DeviceJobRecord | null> {
-    const job = await this.deps.store.deviceJobs.get(jobId);
+  private readonly results: SerialBatch<ReportedResult, ResultOutcome>;
+
+  private async jobOf(deviceId: string, jobId: string, what: string, repos: Pick<Repositories, 'deviceJobs'> = this.deps.store): Promise<DeviceJobRecord | null> {
+    const job = await repos.deviceJobs.get(jobId);
     if (!job || job.deviceId !== deviceId) {
       this.deps.log.warn({ deviceId, jobId, what }, job ? 'agent reported on a job of another device; ignored' : 'agent reported on a job this server does not know; ignored');
       return null;
@@ -59,64 +80,102 @@ export class AgentReports {
     });
   }
 
+  /**
+   * Stores a job.result. Results that arrive while the queue is busy are stored together, in one
+   * transaction, in the order they came (each exactly as it would be on its own: the first per
+   * job id counts, its job moves, its audit entry is chained); the loop is poked once per batch.
+   */
   result(deviceId: string, frameId: string, payload: JobResultPayload): Promise<ResultOutcome> {
-    return this.serial.run(async () => {
-      const job = await this.jobOf(deviceId, payload.jobId, 'job.result');
-      if (!job) return 'unknown';
-      const now = this.deps.clock.now();
-      const reboot = payload.reboot;
-      const rebootedAt = reboot.performed ? now : reboot.scheduledAt ? new Date(reboot.scheduledAt) : null;
-      const patch: DeviceJobPatch = {
-        finishedAt: now,
-        errorCode: payload.errorCode ?? null,
-        message: payload.message ?? null,
-        ...(payload.startedAt && !job.startedAt ? { startedAt: new Date(payload.startedAt) } : {}),
-        ...(rebootedAt ? { rebootedAt } : {}),
-        updatedAt: now,
-      };
-      const changed: DeviceJobRecord[] = [];
-      const outcome = await this.deps.store.transaction(async (tx): Promise<ResultOutcome> => {
-        const stored = await tx.jobResults.insert({ jobId: job.jobId, deviceId, deploymentId: job.deploymentId, frameId, receivedAt: now, result: payload });
-        if (!stored.inserted) return 'duplicate';
-        const moved = await moveJob(tx, job, eventForResult(payload.status, payload.errorCode), patch);
-        if (moved) changed.push(moved);
-        let restored: DeviceJobRecord | null = null;
-        if (moved && job.kind === 'rollback' && payload.status === 'succeeded' && job.rollbackOf) {
-          const applied = await tx.deviceJobs.get(job.rollbackOf);
-          restored = applied ? await moveJob(tx, applied, 'roll_back', { message: `rolled back by job ${job.jobId}`, updatedAt: now }) : null;
-          if (restored) changed.push(restored);
-        }
-        await this.deps.audit.record(tx.audit, {
-          actor: deviceActor(deviceId),
-          action: 'deployment.job.result',
-          target: deploymentTarget(job.deploymentId),
-          details: {
-            jobId: job.jobId,
-            kind: job.kind,
-            wave: job.wave,
-            status: payload.status,
-            ...(payload.errorCode ? { code: payload.errorCode } : {}),
-            from: job.state,
-            to: moved?.state ?? job.state,
-            ...(moved ? {} : { note: `no transition: the job was already ${job.state}` }),
-            packages: payload.packages.slice(0, PACKAGES_IN_AUDIT).map((p) => ({ manager: p.manager, name: p.name, before: p.before, after: p.after, ok: p.ok })),
-            reboot: payload.reboot,
-            inventoryHash: payload.inventoryHash,
-            ...(payload.safety ? { safety: safetySummary(payload.safety) } : {}),
-            ...(restored ? { rolledBack: restored.jobId } : {}),
-          },
-        });
-        return 'recorded';
-      });
-      if (outcome === 'duplicate') {
-        this.deps.log.info({ deviceId, jobId: job.jobId, frameId }, 'repeated job result; counted once');
-        return outcome;
+    return this.results.submit({ deviceId, frameId, payload });
+  }
+
+  private async storeResults(items: readonly ReportedResult[]): Promise<PromiseSettledResult<ResultOutcome>[]> {
+    if (items.length > 1) {
+      try {
+        return (await this.storeTogether(items)).map((value) => ({ status: 'fulfilled', value }));
+      } catch (err) {
+        // One bad result must not cost the others: store each on its own, as if they came apart.
+        this.deps.log.warn({ err, results: items.length }, 'storing job results together failed; storing them one by one');
       }
-      for (const c of changed) publishJob(this.deps, c);
-      this.deps.log.info({ deviceId, deploymentId: job.deploymentId, jobId: job.jobId, status: payload.status, errorCode: payload.errorCode }, 'job result recorded');
-      this.changed(job.deploymentId);
-      return outcome;
+    }
+    const out: PromiseSettledResult<ResultOutcome>[] = [];
+    for (const item of items) {
+      try {
+        const [value] = await this.storeTogether([item]);
+        out.push({ status: 'fulfilled', value: value as ResultOutcome });
+      } catch (reason) {
+        out.push({ status: 'rejected', reason });
+      }
+    }
+    return out;
+  }
+
+  /** Stores `items` in one transaction; publishes, logs and pokes the loop once it committed. */
+  private async storeTogether(items: readonly ReportedResult[]): Promise<ResultOutcome[]> {
+    const stored = await this.deps.store.transaction(async (tx) => {
+      const out: StoredReport[] = [];
+      for (const item of items) out.push(await this.storeOne(tx, item));
+      return out;
     });
+    const touched = new Set<string>();
+    stored.forEach((s, i) => {
+      const { deviceId, frameId, payload } = items[i] as ReportedResult;
+      if (s.outcome === 'duplicate') this.deps.log.info({ deviceId, jobId: payload.jobId, frameId }, 'repeated job result; counted once');
+      if (s.outcome !== 'recorded' || !s.job) return;
+      for (const c of s.changed) publishJob(this.deps, c);
+      this.deps.log.info({ deviceId, deploymentId: s.job.deploymentId, jobId: s.job.jobId, status: payload.status, errorCode: payload.errorCode }, 'job result recorded');
+      touched.add(s.job.deploymentId);
+    });
+    for (const id of touched) this.changed(id);
+    return stored.map((s) => s.outcome);
+  }
+
+  private async storeOne(tx: Repositories, { deviceId, frameId, payload }: ReportedResult): Promise<StoredReport> {
+    const job = await this.jobOf(deviceId, payload.jobId, 'job.result', tx);
+    if (!job) return { outcome: 'unknown', job: null, changed: [] };
+    const now = this.deps.clock.now();
+    const reboot = payload.reboot;
+    const rebootedAt = reboot.performed ? now : reboot.scheduledAt ? new Date(reboot.scheduledAt) : null;
+    const patch: DeviceJobPatch = {
+      finishedAt: now,
+      errorCode: payload.errorCode ?? null,
+      message: payload.message ?? null,
+      ...(payload.startedAt && !job.startedAt ? { startedAt: new Date(payload.startedAt) } : {}),
+      ...(rebootedAt ? { rebootedAt } : {}),
+      updatedAt: now,
+    };
+    const changed: DeviceJobRecord[] = [];
+    const stored = await tx.jobResults.insert({ jobId: job.jobId, deviceId, deploymentId: job.deploymentId, frameId, receivedAt: now, result: payload });
+    if (!stored.inserted) return { outcome: 'duplicate', job, changed };
+    const moved = await moveJob(tx, job, eventForResult(payload.status, payload.errorCode), patch);
+    if (moved) changed.push(moved);
+    let restored: DeviceJobRecord | null = null;
+    if (moved && job.kind === 'rollback' && payload.status === 'succeeded' && job.rollbackOf) {
+      const applied = await tx.deviceJobs.get(job.rollbackOf);
+      restored = applied ? await moveJob(tx, applied, 'roll_back', { message: `rolled back by job ${job.jobId}`, updatedAt: now }) : null;
+      if (restored) changed.push(restored);
+    }
+    await this.deps.audit.record(tx.audit, {
+      actor: deviceActor(deviceId),
+      action: 'deployment.job.result',
+      target: deploymentTarget(job.deploymentId),
+      details: {
+        jobId: job.jobId,
+        kind: job.kind,
+        wave: job.wave,
+        status: payload.status,
+        ...(payload.errorCode ? { code: payload.errorCode } : {}),
+        from: job.state,
+        to: moved?.state ?? job.state,
+        ...(moved ? {} : { note: `no transition: the job was already ${job.state}` }),
+        packages: payload.packages.slice(0, PACKAGES_IN_AUDIT).map((p) => ({ manager: p.manager, name: p.name, before: p.before, after: p.after, ok: p.ok })),
+        reboot: payload.reboot,
+        inventoryHash: payload.inventoryHash,
+        ...(payload.safety ? { safety: safetySummary(payload.safety) } : {}),
+        ...(restored ? { rolledBack: restored.jobId } : {}),
+      },
+    });
+    return { outcome: 'recorded', job, changed };
   }
 
   rebooted(deviceId: string, payload: AgentRebooted['payload']): Promise<void> {

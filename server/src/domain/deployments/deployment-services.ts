@@ -30,12 +30,14 @@ export function createDeploymentServices(deps: DeploymentDeps, loopOptions: Depl
   const orchestrator = new Orchestrator(deps, offers, starter, serial);
   const loop = new DeploymentLoop(orchestrator, deps.clock, deps.log, loopOptions);
   const poke = () => loop.poke();
+  // Results come in bursts: they share passes (an operator's action gets one at once).
+  const pokeSoon = () => loop.pokeSoon();
   return {
     commands: new DeploymentCommands(deps, serial, starter, offers, poke),
     plans: new DeploymentPlans(deps, serial, offers),
     rollbacks: new DeploymentRollbacks(deps, serial, offers),
     reads: new DeploymentReads(deps),
-    reports: new AgentReports(deps, serial, poke),
+    reports: new AgentReports(deps, serial, pokeSoon),
     orchestrator,
     loop,
     events: deps.events,

@@ -18,6 +18,15 @@ export type OfferOutcome =
   /** Ended without an offer (nothing to do, window missed): the job is final. */
   | { kind: 'closed' };
 
+/** A pending job that may go now, with its signed envelope, not stored yet (see `JobOffers.storeAndSend`). */
+export interface ReadyOffer {
+  kind: 'ready';
+  deploymentId: string;
+  job: DeviceJobRecord;
+  signed: Job;
+  at: Date;
+}
+
 /**
  * The versions a rollback restores: the apply job's recorded versions-before, for the packages the
  * apply changed (or whose outcome it did not report). A package that is still at its old version
@@ -54,10 +63,21 @@ export class JobOffers {
   constructor(private readonly deps: DeploymentDeps) {}
 
   async offer(d: DeploymentRecord, job: DeviceJobRecord): Promise<OfferOutcome> {
+    const prepared = await this.prepare(d, job);
+    if (prepared.kind !== 'ready') return prepared;
+    return (await this.storeAndSend([prepared])) === 1 ? { kind: 'offered' } : { kind: 'closed' };
+  }
+
+  /**
+   * Decides whether a pending job may go now and, when it may, builds and signs its envelope
+   * without storing it: `storeAndSend` does that for a whole batch. Skips, misses and holds found
+   * on the way are stored here, as `offer` does.
+   */
+  async prepare(d: DeploymentRecord, job: DeviceJobRecord): Promise<ReadyOffer | Exclude<OfferOutcome, { kind: 'offered' }>> {
     const { deps } = this;
     if (job.state !== 'pending') return { kind: 'closed' };
     const now = deps.clock.now();
-    // One read of the device serves its windows (groups) and its trust.
+    // One read of the device serves its windows (groups), its trust and its groups' safety settings.
     const device = await deps.store.devices.get(job.deviceId);
     // Windows and the deadline first: a device that stays offline past its deadline is closed too.
     const timing = job.kind === 'apply' ? await this.timing(d, job, device?.tags ?? [], now) : null;
@@ -69,7 +89,7 @@ export class JobOffers {
       deps.log.debug({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, reason: refusal }, 'job held back');
       return { kind: 'offline' };
     }
-    const built = await this.actionFor(d, job, timing);
+    const built = await this.actionFor(d, job, timing, device?.tags ?? []);
     if (built.kind !== 'ready') return built;
     const envelope = buildJob({
       jobId: job.jobId,
@@ -83,18 +103,37 @@ export class JobOffers {
       ...(job.kind === 'plan' ? { validForMs: this.planValidMs() } : {}),
     });
     const signed: Job = deps.signer ? deps.signer.sign(envelope) : envelope;
-    const offered = await deps.store.deviceJobs.transition(job.jobId, 'pending', 'offered', {
-      job: signed,
-      attempts: job.attempts + 1,
-      offeredAt: now,
-      holdUntil: null,
-      updatedAt: now,
+    return { kind: 'ready', deploymentId: d.id, job, signed, at: now };
+  }
+
+  /**
+   * Stores prepared offers as offered (`pending → offered` with the signed envelope) in one
+   * transaction, and only then sends them, in order: a crash never loses an offer that may have
+   * reached its agent. Returns how many were stored (a job that moved meanwhile is not sent).
+   */
+  async storeAndSend(ready: readonly ReadyOffer[]): Promise<number> {
+    if (ready.length === 0) return 0;
+    const { deps } = this;
+    const stored = await deps.store.transaction(async (tx) => {
+      const out: DeviceJobRecord[] = [];
+      for (const r of ready) {
+        const offered = await tx.deviceJobs.transition(r.job.jobId, 'pending', 'offered', {
+          job: r.signed,
+          attempts: r.job.attempts + 1,
+          offeredAt: r.at,
+          holdUntil: null,
+          updatedAt: r.at,
+        });
+        if (offered) out.push(offered);
+      }
+      return out;
     });
-    if (!offered) return { kind: 'closed' };
-    this.send(offered);
-    publishJob(deps, offered);
-    deps.log.info({ deploymentId: d.id, jobId: job.jobId, deviceId: job.deviceId, kind: job.kind, wave: job.wave }, 'job offered');
-    return { kind: 'offered' };
+    for (const offered of stored) {
+      this.send(offered);
+      publishJob(deps, offered);
+      deps.log.info({ deploymentId: offered.deploymentId, jobId: offered.jobId, deviceId: offered.deviceId, kind: offered.kind, wave: offered.wave }, 'job offered');
+    }
+    return stored.length;
   }
 
   /** Sends an offered job's stored envelope again (after a reconnect): the agent never runs a job id twice. */
@@ -157,11 +196,12 @@ export class JobOffers {
     d: DeploymentRecord,
     job: DeviceJobRecord,
     timing: { window: MaintenanceWindow | null; deadline: Date | null } | null,
+    tags: readonly string[],
   ): Promise<{ kind: 'ready'; action: JobAction; window: MaintenanceWindow | null; deadline: Date | null } | { kind: 'closed' }> {
     const { deps } = this;
     const spec = d.spec;
     if (job.kind === 'plan') {
-      const safe = await chooseSafely(deps, job.deviceId, spec);
+      const safe = await chooseSafely(deps, job.deviceId, spec, tags);
       if (safe.kind === 'ok' && safe.held.length > 0 && safe.packages.length === 0) {
         await closeJob(deps, job, 'skip', { code: 'E_PKG_HELD', message: nothingToInstall(safe), actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
         return { kind: 'closed' };
@@ -177,7 +217,7 @@ export class JobOffers {
       // An operator asked for it explicitly: a rollback does not wait for a maintenance window.
       return { kind: 'ready', action: { kind: 'rollback', packages, rebootPolicy: spec.rebootPolicy, ...(job.rollbackOf ? { of: job.rollbackOf } : {}) }, window: null, deadline: null };
     }
-    const choice = await chooseSafely(deps, job.deviceId, spec);
+    const choice = await chooseSafely(deps, job.deviceId, spec, tags);
     if (choice.kind === 'refused') {
       await closeJob(deps, job, 'skip', { code: choice.code, message: choice.message, actor: SYSTEM_ACTOR, action: 'deployment.job.skip' });
       return { kind: 'closed' };

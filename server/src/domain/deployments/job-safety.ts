@@ -18,12 +18,12 @@ export type SafeChoice =
 
 /**
  * The packages one device gets, after its groups' holds (and `*`'s) have taken out what must not
- * change, together with the safety block its apply job carries.
+ * change, together with the safety block its apply job carries. `tags`: the device's tags when the
+ * caller has just read the device (read here otherwise).
  */
-export async function chooseSafely(deps: DeploymentDeps, deviceId: string, spec: DeploymentSpec): Promise<SafeChoice> {
+export async function chooseSafely(deps: DeploymentDeps, deviceId: string, spec: DeploymentSpec, tags?: readonly string[]): Promise<SafeChoice> {
   const choice = choosePackages(spec.what, await loadInventoryView(deps.store.inventory, deviceId, spec.what));
-  const device = await deps.store.devices.get(deviceId);
-  const safety = await safetyForTags(deps.store, device?.tags ?? []);
+  const safety = await safetyForTags(deps.store, tags ?? (await deps.store.devices.get(deviceId))?.tags ?? []);
   const { packages, held } = filterHeld(choice.packages, safety.holds);
   // Stored specs from before the field existed have no `rollbackOnHealthFailure`.
   const block = jobSafety(safety, spec.rollbackOnHealthFailure ?? false);

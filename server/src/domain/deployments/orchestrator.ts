@@ -5,6 +5,7 @@ import { evaluateGates, type GateOutcome } from './gates.js';
 import { toWaveDeviceStatus } from './job-builder.js';
 import { closeJob } from './job-close.js';
 import type { JobOffers } from './job-offers.js';
+import { OfferBatch } from './offer-batch.js';
 import { answerDueAt, planExpiresAt } from './job-timeouts.js';
 import type { DeploymentRecord, DeviceJobRecord, StoredGateOutcome } from './ports.js';
 import type { SerialQueue } from './serial-queue.js';
@@ -104,6 +105,7 @@ export class Orchestrator {
     const cache = new Map<string, DeploymentRecord | null>();
     const budget = new ConcurrencyBudget(this.deps.store.deviceJobs);
     const grace = this.deps.answerGraceMs ?? 5 * 60_000;
+    const batch = new OfferBatch(this.offers);
     for (const job of await this.deps.store.deviceJobs.listOpen()) {
       const d = await this.deployment(cache, job.deploymentId);
       if (!d) continue;
@@ -115,13 +117,12 @@ export class Orchestrator {
       }
       wake(due);
       if (job.state !== 'pending' || !this.mayOffer(d, job) || !(await budget.allows(d, job))) continue;
-      const outcome = await this.offers.offer(d, job);
-      if (outcome.kind === 'offered') {
-        budget.offered(d, job);
-        report.offered++;
-      }
+      const outcome = await batch.add(d, job);
+      if (outcome.kind === 'offered') budget.offered(d, job);
       else if (outcome.kind === 'waiting') wake(outcome.until);
     }
+    await batch.flush();
+    report.offered = batch.sent;
     // 3. Gates of every running deployment.
     const running = await this.deps.store.deployments.list({ states: ['running'], limit: 1000, offset: 0 });
     for (const d of running.items) wake(await this.evaluate(d));
@@ -173,10 +174,12 @@ export class Orchestrator {
       for (const w of await this.deps.store.waves.list(d.id)) if (w.index === index || w.index === index + 1) publishWave(this.deps, w);
       // Offer the next wave at once rather than at the next tick, and judge it (an empty wave passes).
       const budget = new ConcurrencyBudget(this.deps.store.deviceJobs);
+      const batch = new OfferBatch(this.offers);
       for (const job of await this.deps.store.deviceJobs.list(d.id, { wave: index + 1, kind: 'apply', states: ['pending'] })) {
         if (!(await budget.allows(next, job))) break;
-        if ((await this.offers.offer(next, job)).kind === 'offered') budget.offered(next, job);
+        if ((await batch.add(next, job)).kind === 'offered') budget.offered(next, job);
       }
+      await batch.flush();
       return this.evaluate(next);
     }
     for (const w of await this.deps.store.waves.list(d.id)) if (w.index === index) publishWave(this.deps, w);

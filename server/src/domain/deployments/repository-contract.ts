@@ -1,5 +1,6 @@
 import { DeploymentSpec, type JobResultPayload } from '@patchwave/shared';
 import { describe, expect, it } from 'vitest';
+import { buildJob } from './job-builder.js';
 import type { DeploymentRepositories } from './ports.js';
 
 /**
@@ -99,6 +100,32 @@ export function describeDeploymentRepositoriesContract(
         const counts = await deviceJobs.countByState('d-1', 0);
         expect(counts).toMatchObject({ offered: 1, skipped: 1, pending: 0, succeeded: 0 });
         expect(Object.values(await deviceJobs.countByState('d-1')).reduce((a, b) => a + b, 0)).toBe(3);
+      });
+    });
+
+    it('keeps the offered envelope as stored, however the job is read back', async () => {
+      await withRepos(async ({ deviceJobs }) => {
+        const envelope = buildJob({
+          jobId: 'j-1',
+          deviceId: 'dev-a',
+          deploymentId: 'd-1',
+          action: { kind: 'apply', packages: [{ manager: 'apt', name: 'curl', version: '7.88.1-10+deb12u5', arch: 'amd64' }], rebootPolicy: { mode: 'never' } },
+          now: at(2),
+          window: null,
+          deadline: null,
+          timeoutMinutes: 60,
+        });
+        await deviceJobs.insertMany([{ jobId: 'j-1', deploymentId: 'd-1', deviceId: 'dev-a', wave: 0, kind: 'apply', createdAt: at(0) }]);
+        const offered = await deviceJobs.transition('j-1', 'pending', 'offered', { job: envelope, attempts: 1, offeredAt: at(2), updatedAt: at(2) });
+        expect(offered?.job).toEqual(envelope);
+        for (const read of [await deviceJobs.get('j-1'), (await deviceJobs.list('d-1'))[0], (await deviceJobs.listOpen())[0], (await deviceJobs.listOpenForDevice('dev-a'))[0]]) {
+          expect(read?.job).toEqual(envelope);
+          // A copy and its JSON carry it too.
+          expect({ ...read }.job).toEqual(envelope);
+          expect(JSON.parse(JSON.stringify(read)).job).toEqual(JSON.parse(JSON.stringify(envelope)));
+        }
+        const again = await deviceJobs.transition('j-1', 'offered', 'offered', { attempts: 2, updatedAt: at(3) });
+        expect(again).toMatchObject({ attempts: 2, job: envelope });
       });
     });
 

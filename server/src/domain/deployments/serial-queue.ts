@@ -5,8 +5,15 @@
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  private count = 0;
+
+  /** How many operations were queued so far: a batch may still join the last one while this has not moved. */
+  get queued(): number {
+    return this.count;
+  }
 
   run<T>(op: () => Promise<T>): Promise<T> {
+    this.count++;
     const result = this.tail.then(op, op);
     // The chain must survive a failed operation; the caller still sees the failure.
     this.tail = result.catch(() => undefined);

@@ -42,7 +42,11 @@ export function describeTargets(t: DeploymentTargets): string {
   return parts.join('; ') || 'nothing';
 }
 
-const PAGE = 500;
+/**
+ * Devices read per query. Every page sorts the whole device table again (offset paging), so a fleet
+ * of a few thousand is read in one query: starting a wave is on the path of its first offer.
+ */
+const PAGE = 5000;
 
 /** Every enrolled device the targets select, by id. */
 export async function resolveTargets(devices: DeviceRepository, targets: DeploymentTargets): Promise<Device[]> {

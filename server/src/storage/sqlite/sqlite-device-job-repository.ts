@@ -6,8 +6,28 @@ import { iso, isoOrNull, toDate, toDateOrNull } from './rows.js';
 import type { DeploymentDeviceJobsTable } from './schema-deployments.js';
 import { conflictAs } from './sqlite-conflict.js';
 
+/**
+ * The stored envelope, parsed when first read: the orchestrator's passes read every open job and
+ * every job of a wave but look at no envelope, and parsing thousands of signed envelopes per pass
+ * was most of a pass's cost. The property is an ordinary enumerable value once read.
+ */
+function withLazyEnvelope(record: Omit<DeviceJobRecord, 'job'>, json: string | null): DeviceJobRecord {
+  return Object.defineProperty(record, 'job', {
+    enumerable: true,
+    configurable: true,
+    get(this: DeviceJobRecord) {
+      const job = json === null ? null : (JSON.parse(json) as Job);
+      Object.defineProperty(this, 'job', { value: job, enumerable: true, configurable: true, writable: true });
+      return job;
+    },
+    set(this: DeviceJobRecord, value: Job | null) {
+      Object.defineProperty(this, 'job', { value, enumerable: true, configurable: true, writable: true });
+    },
+  }) as DeviceJobRecord;
+}
+
 function toRecord(row: DeploymentDeviceJobsTable): DeviceJobRecord {
-  return {
+  return withLazyEnvelope({
     jobId: row.job_id,
     deploymentId: row.deployment_id,
     deviceId: row.device_id,
@@ -15,7 +35,6 @@ function toRecord(row: DeploymentDeviceJobsTable): DeviceJobRecord {
     kind: row.kind as JobKind,
     state: row.state as DeviceJobState,
     attempts: row.attempts,
-    job: row.job_json === null ? null : (JSON.parse(row.job_json) as Job),
     rollbackOf: row.rollback_of,
     holdUntil: toDateOrNull(row.hold_until),
     offeredAt: toDateOrNull(row.offered_at),
@@ -28,7 +47,7 @@ function toRecord(row: DeploymentDeviceJobsTable): DeviceJobRecord {
     message: row.message,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
-  };
+  }, row.job_json);
 }
 
 function patchColumns(p: DeviceJobPatch): Partial<DeploymentDeviceJobsTable> {
