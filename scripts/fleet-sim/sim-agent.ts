@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   agentFrame,
   diffPackages,
+  HEARTBEAT_UNACKED_CAPABILITY,
   jobSigningBytes,
   keyEndorsementText,
   parseServerFrame,
@@ -44,7 +45,8 @@ interface JobState {
   resultFrameId?: string;
 }
 
-const CAPABILITIES = ['inventory.delta', 'jobs', 'trust.keys'];
+// As the real agent announces them (agent/src/runtime/run-agent.ts), but for jobs.safety and credential rotation.
+const CAPABILITIES = ['inventory.delta', 'jobs', 'trust.keys', HEARTBEAT_UNACKED_CAPABILITY];
 const APT_TAIL = 'Preparing to unpack .../archives/package_amd64.deb ...\nUnpacking package over previous version ...\nSetting up package ...\nProcessing triggers for libc-bin (2.36-9+deb12u7) ...\nProcessing triggers for man-db (2.11.2-2) ...\n'.repeat(8);
 
 /**
@@ -238,6 +240,8 @@ export class SimAgent {
 
   private heartbeat(): void {
     if (!this.connected || this.ctx.now() > this.ctx.deadline) return;
+    // As the real agent does: a ping with every heartbeat, whose pong is its sign that the server lives.
+    this.ws?.ping();
     this.send(agentFrame('heartbeat', { ...(this.serverHash ? { inventoryHash: this.serverHash } : {}), uptimeSeconds: this.device.facts().uptimeSeconds }));
     this.ctx.stats.heartbeats++;
     this.timers.heartbeat = setTimeout(() => this.heartbeat(), this.heartbeatMs);

@@ -1,5 +1,5 @@
 import { getRandomValues } from 'node:crypto';
-import { CREDENTIAL_ROTATE_CAPABILITY, JOBS_CAPABILITY, SAFETY_CAPABILITY, TRUST_KEYS_CAPABILITY } from '@patchwave/shared';
+import { CREDENTIAL_ROTATE_CAPABILITY, HEARTBEAT_UNACKED_CAPABILITY, JOBS_CAPABILITY, SAFETY_CAPABILITY, TRUST_KEYS_CAPABILITY } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.js';
 import { requireServerUrl, type AgentConfig } from '../config/load.js';
@@ -15,7 +15,7 @@ import { runSession } from './agent-session.js';
 import { hostFacts } from './host-facts.js';
 
 /** Capabilities this agent announces in agent.hello. */
-export const AGENT_CAPABILITIES = ['inventory.delta', JOBS_CAPABILITY, SAFETY_CAPABILITY, TRUST_KEYS_CAPABILITY, CREDENTIAL_ROTATE_CAPABILITY];
+export const AGENT_CAPABILITIES = ['inventory.delta', JOBS_CAPABILITY, SAFETY_CAPABILITY, TRUST_KEYS_CAPABILITY, CREDENTIAL_ROTATE_CAPABILITY, HEARTBEAT_UNACKED_CAPABILITY];
 
 /** Uniform in [0, 1) from the CSPRNG: backoff jitter must not line up across a fleet. */
 export const cryptoRandom = (): number => (getRandomValues(new Uint32Array(1))[0] ?? 0) / 2 ** 32;

@@ -1,5 +1,5 @@
 import type { AgentMessage, ErrorCode, ServerMessage } from '@patchwave/shared';
-import { ackFrameText, MIN_PROTOCOL_VERSION, parseAgentFrame, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
+import { ackFrameText, HEARTBEAT_UNACKED_CAPABILITY, MIN_PROTOCOL_VERSION, parseAgentFrame, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
@@ -51,6 +51,8 @@ export class AgentConnection implements AgentLink, Pingable {
   readonly connectedAt = new Date();
   private badFrames = 0;
   private greeted = false;
+  /** The agent said in its hello that it needs no ack of its heartbeats. */
+  private heartbeatsUnacked = false;
   private closed = false;
   private queue: Promise<void> = Promise.resolve();
   private readonly bucket: TokenBucket;
@@ -158,7 +160,7 @@ export class AgentConnection implements AgentLink, Pingable {
       case 'inventory.report':
         return this.report(frame);
       case 'heartbeat':
-        this.sendText(ackFrameText(frame.id));
+        if (!this.heartbeatsUnacked) this.sendText(ackFrameText(frame.id));
         return;
       case 'ack': {
         this.log.debug({ of: frame.payload.of }, 'agent acknowledged');
@@ -188,6 +190,7 @@ export class AgentConnection implements AgentLink, Pingable {
     }
     const device = await this.services.devices.recordHello(this.deviceId, frame.payload.agentVersion);
     this.greeted = true;
+    this.heartbeatsUnacked = frame.payload.capabilities.includes(HEARTBEAT_UNACKED_CAPABILITY);
     this.log.info({ agentVersion: frame.payload.agentVersion, capabilities: frame.payload.capabilities }, 'agent said hello');
     this.send(
       serverFrame('server.welcome', {

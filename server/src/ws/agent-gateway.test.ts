@@ -1,5 +1,5 @@
 import type { InstalledPackage, Inventory, ServerMessage } from '@patchwave/shared';
-import { agentFrame, AGENT_WS_PATH, diffPackages, LIMITS, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
+import { agentFrame, AGENT_WS_PATH, diffPackages, HEARTBEAT_UNACKED_CAPABILITY, LIMITS, PROTOCOL_VERSION, serverFrame } from '@patchwave/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../domain/clock.js';
 import { inventoryHash } from '../domain/inventory/inventory-hash.js';
@@ -178,6 +178,23 @@ describe('agent gateway: conversation', () => {
     const after = (await t.app.services.devices.get(deviceId)).lastSeenAt;
     expect(after.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect((await t.app.services.devices.get(deviceId)).agentVersion).toBe('0.1.0');
+  });
+
+  it('sends no ack of heartbeats to an agent that announces heartbeat.unacked, and still answers its other frames', async () => {
+    const { credential } = await enrollDevice(t.app);
+    const agent = await connected(credential);
+    agent.send(agentFrame('agent.hello', { protocolVersion: PROTOCOL_VERSION, agentVersion: '0.2.0', capabilities: ['inventory.delta', HEARTBEAT_UNACKED_CAPABILITY] }));
+    expectType(await agent.next(), 'server.welcome');
+    agent.send(agentFrame('heartbeat', { uptimeSeconds: 10 }));
+    agent.send(agentFrame('heartbeat', { uptimeSeconds: 11 }));
+    // Frames are answered in arrival order: what comes next answers the frame after the heartbeats.
+    const inventory = sampleInventory(samplePackages(2));
+    const report = fullReport(inventory);
+    agent.send(report);
+    expect(expectType(await agent.next(), 'ack').payload.of).toBe(report.id);
+    // An invalid heartbeat is still refused by name.
+    agent.send({ v: 1, id: 'f-9', type: 'heartbeat', ts: new Date().toISOString(), payload: { uptimeSeconds: -1 } });
+    expect(expectType(await agent.next(), 'error').payload).toMatchObject({ code: 'E_BAD_FRAME', of: 'f-9' });
   });
 });
 

@@ -73,6 +73,14 @@ export const Heartbeat = envelope(
 
 export const Ack = envelope('ack', z.object({ of: FrameId }));
 
+/**
+ * Capability an agent lists in its hello when it needs no `ack` of its heartbeats: its liveness
+ * check rests on the WebSocket pong to the ping it sends with each heartbeat (any frame counts
+ * too). An ack per heartbeat was the largest share of an idle server's CPU; agents that do not
+ * announce this keep getting them.
+ */
+export const HEARTBEAT_UNACKED_CAPABILITY = 'heartbeat.unacked';
+
 export const ErrorFrame = envelope(
   'error',
   z.object({
