@@ -83,11 +83,6 @@ export class DeviceService {
     return this.get(id);
   }
 
-  /** Any frame from the agent counts as a sign of life. */
-  touch(id: string): Promise<void> {
-    return this.store.devices.touch(id, this.clock.now());
-  }
-
   /** These devices were heard from (a batch of the last interval's frames): now is their last sign of life. */
   touchMany(ids: readonly string[]): Promise<void> {
     return ids.length === 0 ? Promise.resolve() : this.store.devices.touchMany(ids, this.clock.now());
