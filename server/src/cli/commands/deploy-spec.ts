@@ -134,6 +134,15 @@ export function specFromFlags(f: SpecFlags): DeploymentSpecInput {
   };
 }
 
+/**
+ * The request body of a `create` command: the JSON of `--file`, or what `fromFlags` builds from the
+ * spec flags. Both at once is a usage error (`command` names it).
+ */
+export function bodyFromFileOrFlags<F extends object>(command: string, file: string | undefined, flags: F, fromFlags: (flags: F) => unknown): unknown {
+  if (file && Object.values(flags).some((v) => v !== undefined)) throw new UsageError(`${command}: give --file or spec flags, not both`);
+  return file ? specFromFile(file) : fromFlags(flags);
+}
+
 /** Reads a JSON spec file (`-` for stdin is not supported: give a path). */
 export function specFromFile(path: string): unknown {
   let text: string;

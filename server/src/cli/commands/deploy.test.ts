@@ -8,7 +8,7 @@ import { sampleFacts } from '../../testing/facts.js';
 import { openTestApp, type TestApp } from '../../testing/test-app.js';
 import { runCli } from '../main.js';
 import type { Io } from '../output.js';
-import { specFromFlags, wavesOf } from './deploy-spec.js';
+import { bodyFromFileOrFlags, specFromFlags, wavesOf, type SpecFlags } from './deploy-spec.js';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
@@ -46,6 +46,21 @@ describe('deploy create flags', () => {
     expect(() => specFromFlags({ soak: 'a while' })).toThrow('--soak: expected a duration like 90s, 10m, 2h or 1d, got "a while"');
     expect(() => specFromFlags({ all: true, 'security-only': true })).toThrow('choose one of --security-only, --all, --package, --advisory (got security and all)');
     expect(() => specFromFlags({ reboot: 'sometimes' })).toThrow(/--reboot: expected never, if-required, always or deadline:<duration>/);
+  });
+
+  it('takes the body from --file or from the spec flags, never both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pw-spec-'));
+    try {
+      const file = join(dir, 'spec.json');
+      writeFileSync(file, '{"what":{"kind":"security"}}');
+      const fromFlags = (f: SpecFlags) => ({ built: f.all });
+      expect(bodyFromFileOrFlags('deploy create', file, {}, fromFlags)).toEqual({ what: { kind: 'security' } });
+      expect(bodyFromFileOrFlags('deploy create', file, { all: undefined }, fromFlags)).toEqual({ what: { kind: 'security' } });
+      expect(bodyFromFileOrFlags('deploy create', undefined, { all: true }, fromFlags)).toEqual({ built: true });
+      expect(() => bodyFromFileOrFlags('policy create', file, { all: true }, fromFlags)).toThrow('policy create: give --file or spec flags, not both');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

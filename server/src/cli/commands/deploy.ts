@@ -7,7 +7,7 @@ import type { Io } from '../output.js';
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { renderDevices, renderList, renderPlan, renderRollback, renderStatus, stateLine } from './deploy-render.js';
-import { minutesOf, specFromFile, specFromFlags, type SpecFlags } from './deploy-spec.js';
+import { bodyFromFileOrFlags, minutesOf, specFromFlags, type SpecFlags } from './deploy-spec.js';
 
 export const DEPLOY_HELP = `patchwave deploy — deployments in gated waves
 
@@ -118,8 +118,7 @@ async function create(args: string[], io: Io): Promise<number> {
   );
   if (values.help) return help(io);
   const { server: _s, token: _t, json: _j, help: _h, quiet: _q, file, ...flags } = values;
-  if (file && Object.values(flags).some((v) => v !== undefined)) throw new UsageError('deploy create: give --file or spec flags, not both');
-  const body = file ? specFromFile(file) : specFromFlags(flags as SpecFlags);
+  const body = bodyFromFileOrFlags('deploy create', file, flags as SpecFlags, specFromFlags);
   const view = await clientFromFlags(values, io).post<DeploymentView>('/api/v1/deployments', body);
   if (values.json) printJson(io, view);
   else if (values.quiet) io.out(`${view.id}\n`);

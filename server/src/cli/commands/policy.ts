@@ -4,7 +4,7 @@ import { clientFromFlags } from '../client-from-flags.js';
 import type { Io } from '../output.js';
 import { printJson } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { specFromFile } from './deploy-spec.js';
+import { bodyFromFileOrFlags } from './deploy-spec.js';
 import { policyFromFlags, type PolicyFlags } from './policy-spec.js';
 import { renderPolicy, renderPolicyList, renderRun, renderRuns } from './policy-render.js';
 
@@ -117,8 +117,7 @@ async function create(args: string[], io: Io): Promise<number> {
   );
   if (values.help) return help(io);
   const { server: _s, token: _t, json: _j, help: _h, quiet: _q, file, ...flags } = values;
-  if (file && Object.values(flags).some((v) => v !== undefined)) throw new UsageError('policy create: give --file or spec flags, not both');
-  const body = file ? specFromFile(file) : policyFromFlags(flags as PolicyFlags);
+  const body = bodyFromFileOrFlags('policy create', file, flags as PolicyFlags, policyFromFlags);
   const view = await clientFromFlags(values, io).post<PolicyView>('/api/v1/policies', body);
   if (values.json) printJson(io, view);
   else if (values.quiet) io.out(`${view.id}\n`);
